@@ -1,0 +1,162 @@
+"""Plain, immutable data passed between the engine, the CLI and the GUI.
+
+Images are referred to by their index in `ScanResult.images`; groups, pairs and marks hold those
+integers, never file objects, so they stay cheap to copy across threads and to regroup.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class ProblemKind(enum.Enum):
+    """Why a file or folder was skipped; the value is the short label users see."""
+
+    EMPTY = "empty file"
+    NOT_AN_IMAGE = "not an image"
+    UNSUPPORTED = "unsupported format"
+    CORRUPT = "corrupt or truncated"
+    TOO_LARGE = "too large to decode safely"
+    PERMISSION = "permission denied"
+    UNREADABLE = "cannot be read"
+    FOLDER_UNREADABLE = "folder cannot be read"
+    SYMLINK_LOOP = "symlink loop"
+    MISSING = "missing"
+    TIMEOUT = "took too long to decode"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file or folder that was skipped, with a one-line reason."""
+
+    path: str
+    kind: ProblemKind
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.kind.value}: {self.detail}" if self.detail else self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One real file found by discovery (one entry per (dev, ino), whatever the number of paths to it)."""
+
+    path: str  # absolute, as reached (not symlink-resolved), so the user recognises it
+    size_bytes: int
+    mtime_ns: int
+    dev: int
+    ino: int
+    protected: bool = False  # under a protected ("reference") folder: always kept
+
+    @property
+    def identity(self) -> tuple[int, int]:
+        """The real file behind the path: two paths with the same identity are one file."""
+        return (self.dev, self.ino)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What decoding one image yields: its facts and its perceptual hashes (as ints)."""
+
+    width: int
+    height: int
+    format: str  # Pillow's format name: JPEG, PNG, WEBP, HEIF, ...
+    ahash: int
+    phash: int
+    dhash: int
+    whash: int
+    taken: str | None = None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS", when present
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """A fingerprinted image: the file, its fingerprint and (for files sharing a size) its content digest."""
+
+    file: FileEntry
+    fingerprint: Fingerprint
+    digest: bytes | None = None
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    @property
+    def pixels(self) -> int:
+        return self.fingerprint.width * self.fingerprint.height
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """All pairs of images within the loosest distance, as parallel arrays (i < j).
+
+    Kept in the scan result so that regrouping at any tighter threshold needs no image I/O.
+    `identical` marks byte-identical pairs (same content digest).
+    """
+
+    left: np.ndarray  # int32 image indices
+    right: np.ndarray  # int32 image indices
+    distance_bits: np.ndarray  # uint8 Hamming distances
+    identical: np.ndarray  # bool
+
+    @classmethod
+    def empty(cls) -> Pairs:
+        return cls(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.uint8), np.empty(0, bool))
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An image in a group, with its distance to the group's reference image."""
+
+    image: int  # index into ScanResult.images
+    distance_bits: int
+    similarity: float  # percent alike to the reference, 100.0 for the reference itself
+    identical: bool  # byte-identical to the reference
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Images that are all within the threshold of the reference (members[0]); no chaining."""
+
+    members: tuple[Member, ...]
+    keeper: int  # image index chosen by keep-best (always a member)
+
+    @property
+    def reference(self) -> int:
+        return self.members[0].image
+
+    @property
+    def images(self) -> tuple[int, ...]:
+        return tuple(m.image for m in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files_seen: int = 0  # real files found with an accepted extension
+    images_fingerprinted: int = 0  # decoded in this scan
+    images_from_cache: int = 0  # fingerprint taken from the cache
+    skipped: int = 0
+    elapsed_s: float = 0.0
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything a scan found. Immutable: marks and threshold choices live with the caller."""
+
+    roots: tuple[str, ...]
+    protected_roots: tuple[str, ...]
+    images: tuple[ImageRecord, ...]
+    problems: tuple[Problem, ...]
+    pairs: Pairs
+    hash_name: str  # the fingerprint the pairs were computed with (see options.HashKind)
+    hash_bits: int
+    max_distance_bits: int  # pairs are complete up to this distance
+    stats: ScanStats = field(default_factory=ScanStats)
+    warnings: tuple[str, ...] = ()  # scan-wide notes, e.g. "cache was corrupt and was rebuilt"
