@@ -29,3 +29,26 @@ def isolated_home(tmp_path_factory, monkeypatch):
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
     return home
+
+
+def synthetic_photo(seed: int, size: tuple[int, int] = (320, 240)):
+    """A smooth random picture (colour blobs upscaled from 6x5 noise): distinct seeds give unrelated pictures,
+    while resized or recompressed copies of one stay within a few bits of each other in every hash."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    small = Image.fromarray(rng.integers(0, 256, (5, 6, 3), dtype=np.uint8), "RGB")
+    return small.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(2))
+
+
+@pytest.fixture
+def make_photo():
+    """make_photo(path, seed, size=(320, 240), **save_options) writes a synthetic photo and returns its path."""
+
+    def make(path, seed: int, size: tuple[int, int] = (320, 240), **save_options):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        synthetic_photo(seed, size).save(path, **save_options)
+        return path
+
+    return make
