@@ -1,0 +1,1 @@
+"""The PySide6 desktop app: it presents scan results and forwards the user's choices to dupfinder.core."""

@@ -1,0 +1,43 @@
+"""The group list as the keyboard hub: ↑/↓ move between groups (Qt's own), the review keys act on the photos."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView
+
+from dupfinder.gui.group_delegate import ROW_HEIGHT
+
+
+class GroupListView(QListView):
+    """Emits `review_key` with 'left', 'right', 'toggle', 'open' or 'trash' for the keys that act on photos."""
+
+    review_key = Signal(str)
+
+    _KEYS: ClassVar[dict[Qt.Key, str]] = {
+        Qt.Key.Key_Left: "left",
+        Qt.Key.Key_Right: "right",
+        Qt.Key.Key_Space: "toggle",
+        Qt.Key.Key_Return: "open",
+        Qt.Key.Key_Enter: "open",
+        Qt.Key.Key_Delete: "trash",
+    }
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(300)
+        self.verticalScrollBar().setSingleStep(ROW_HEIGHT // 2)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._KEYS.get(Qt.Key(event.key()))
+        if action is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.review_key.emit(action)
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,45 @@
+"""Files that could not be read, each with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from dupfinder.core.models import Problem
+from dupfinder.gui.formatting import plural
+
+
+class ProblemsDialog(QDialog):
+    def __init__(self, problems: Sequence[Problem], parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Files that could not be read")
+        self.resize(820, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{plural(len(problems), 'file')} could not be read and were left out of the scan."))
+        self.table = QTableWidget(len(problems), 2)
+        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(False)
+        for row, problem in enumerate(problems):
+            path = QTableWidgetItem(problem.path)
+            path.setToolTip(problem.path)
+            self.table.setItem(row, 0, path)
+            self.table.setItem(row, 1, QTableWidgetItem(problem.reason))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSortingEnabled(True)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
