@@ -259,8 +259,14 @@ def test_deep_tree_walks_without_recursion(tmp_path):
         deep = os.path.join(deep, "d")
         os.mkdir(deep)
     make(os.path.join(deep, "bottom.jpg"))
-    entries, _ = scan(tmp_path)
-    assert paths_of(entries) == [os.path.join(deep, "bottom.jpg")]
+    try:
+        entries, _ = scan(tmp_path)
+        assert paths_of(entries) == [os.path.join(deep, "bottom.jpg")]
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses and would fail on this tree
+        os.remove(os.path.join(deep, "bottom.jpg"))
+        while deep != str(tmp_path):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
 
 
 @posix_only

@@ -1,0 +1,281 @@
+"""Fingerprint cache: round trips, validity rules, and survival of broken, foreign, unwritable or killed caches."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from dupfinder.core import paths
+from dupfinder.core.cache import SCHEMA_VERSION, FingerprintCache
+from dupfinder.core.models import FileEntry, Fingerprint
+
+RECIPE = "test-recipe-1"
+
+
+def entry(path: str, size_bytes: int = 1000, mtime_ns: int = 1_700_000_000_000_000_000) -> FileEntry:
+    return FileEntry(path, size_bytes, mtime_ns, dev=1, ino=abs(hash(path)))
+
+
+def fingerprint(seed: int) -> Fingerprint:
+    rng = random.Random(seed)
+    return Fingerprint(4000 + seed, 3000, "JPEG", *(rng.getrandbits(64) for _ in range(4)), "2024-05-01 10:00:00")
+
+
+def fill(cache: FingerprintCache, n: int, prefix: str = "/p") -> list[FileEntry]:
+    entries = [entry(f"{prefix}/{i}.jpg", size_bytes=1000 + i) for i in range(n)]
+    cache.store((e, fingerprint(i)) for i, e in enumerate(entries))
+    cache.store_digests((e, i.to_bytes(32, "big")) for i, e in enumerate(entries))
+    return entries
+
+
+def aside_files(path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if ".corrupt-" in p.name)
+
+
+def test_round_trip_including_extreme_hashes(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    extreme = Fingerprint(1, 2, "PNG", 0, 2**64 - 1, 2**63, 1, None)
+    a, b, c = entry("/p/a.jpg"), entry("/p/b.png"), entry("/p/unknown.jpg")
+    with FingerprintCache(path, RECIPE) as cache:
+        cache.store([(a, fingerprint(7)), (b, extreme)])
+        cache.store_digests([(a, b"\x01" * 32)])
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.warnings == []
+        assert cache.lookup([c, b, a]) == {1: extreme, 2: fingerprint(7)}
+        assert cache.lookup_digests([a, b]) == {0: b"\x01" * 32}
+        assert cache.lookup([]) == {}
+
+
+def test_default_path_is_under_the_cache_dir(tmp_path):
+    with FingerprintCache(None, RECIPE) as cache:
+        fill(cache, 1)
+        assert cache.path == paths.default_cache_path()
+    assert paths.default_cache_path().is_file()
+    assert str(paths.default_cache_path()).startswith(os.environ["DUPFINDER_CACHE_DIR"])
+
+
+def test_store_replaces_a_path_row(tmp_path):
+    with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
+        old, new = entry("/p/a.jpg", size_bytes=1), entry("/p/a.jpg", size_bytes=2)
+        cache.store([(old, fingerprint(1))])
+        cache.store([(new, fingerprint(2))])
+        assert cache.lookup([new]) == {0: fingerprint(2)}
+        assert cache.lookup([old]) == {}
+
+
+@pytest.mark.parametrize("change", [{"size_bytes": 1001}, {"mtime_ns": 1_700_000_000_000_000_001}])
+def test_a_changed_file_is_not_found(tmp_path, change):
+    with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
+        (stored,) = fill(cache, 1)
+        changed = FileEntry(
+            **{**{f: getattr(stored, f) for f in ("path", "size_bytes", "mtime_ns", "dev", "ino")}, **change}
+        )
+        assert cache.lookup([stored]) == {0: fingerprint(0)}
+        assert cache.lookup([changed]) == {}
+        assert cache.lookup_digests([changed]) == {}
+        assert 0 in cache.lookup_digests([stored])
+
+
+def test_another_recipe_empties_the_cache(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with FingerprintCache(path, RECIPE) as cache:
+        entries = fill(cache, 3)
+    with FingerprintCache(path, RECIPE) as cache:
+        assert len(cache.lookup(entries)) == 3
+    with FingerprintCache(path, "test-recipe-2") as cache:
+        assert cache.lookup(entries) == {}
+        assert cache.lookup_digests(entries) == {}
+        assert cache.warnings == []
+        cache.store([(entries[0], fingerprint(9))])
+    with FingerprintCache(path, RECIPE) as cache:  # going back does not resurrect old rows either
+        assert cache.lookup(entries) == {}
+
+
+def test_schema_version_mismatch_rebuilds_with_a_warning(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with FingerprintCache(path, RECIPE) as cache:
+        entries = fill(cache, 3)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.execute("CREATE TABLE leftover (x)")
+    db.close()
+    with FingerprintCache(path, RECIPE) as cache:
+        assert len(cache.warnings) == 1 and "schema version 99" in cache.warnings[0]
+        assert cache.lookup(entries) == {}
+        fill(cache, 2)
+        assert len(cache.lookup(entries)) == 2
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "leftover" not in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert aside_files(path) == []
+
+
+def test_garbage_file_is_set_aside(tmp_path, caplog):
+    path = tmp_path / "c.sqlite3"
+    garbage = random.Random(3).randbytes(50_000)
+    path.write_bytes(garbage)
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.enabled
+        assert len(cache.warnings) == 1 and "moved to" in cache.warnings[0]
+        entries = fill(cache, 2)
+        assert len(cache.lookup(entries)) == 2
+    (aside,) = aside_files(path)
+    assert (tmp_path / aside).read_bytes() == garbage
+    assert any("moved to" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    with FingerprintCache(path, RECIPE) as cache:  # the rebuilt cache is healthy
+        assert cache.warnings == []
+        assert len(cache.lookup(entries)) == 2
+
+
+def test_truncated_database_is_set_aside(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with FingerprintCache(path, RECIPE) as cache:
+        fill(cache, 3000)
+    assert not os.path.exists(f"{path}-wal")  # closing checkpointed everything into the main file
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        f.truncate(size // 2)
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.enabled
+        assert len(cache.warnings) == 1 and "moved to" in cache.warnings[0]
+        entries = fill(cache, 5)
+        assert len(cache.lookup(entries)) == 5
+    (aside,) = aside_files(path)
+    assert (tmp_path / aside).stat().st_size == size // 2
+
+
+def test_corruption_found_while_in_use_is_set_aside_and_the_cache_goes_on(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with FingerprintCache(path, RECIPE) as cache:
+        entries = fill(cache, 20_000)  # larger than SQLite's page cache, so reads reach the file
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.warnings == []
+        os.truncate(path, path.stat().st_size // 3)
+        assert cache.lookup(entries) == {}
+        assert len(cache.warnings) == 1 and "malformed" in cache.warnings[0]
+        assert cache.enabled
+        fresh = fill(cache, 3, prefix="/new")
+        assert len(cache.lookup(fresh)) == 3
+    assert len(aside_files(path)) == 1
+
+
+def test_another_programs_database_is_set_aside_with_its_log_not_dropped(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)  # still open: its write-ahead log stays on disk
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("PRAGMA wal_autocheckpoint=0")
+    other.execute("CREATE TABLE precious (x)")
+    other.execute("INSERT INTO precious VALUES (42)")
+    try:
+        with FingerprintCache(path, RECIPE) as cache:
+            assert cache.enabled and len(cache.warnings) == 1 and "not a dupfinder cache" in cache.warnings[0]
+            entries = fill(cache, 2)
+            assert len(cache.lookup(entries)) == 2  # the new cache did not pick up the other log
+        (aside,) = [name for name in aside_files(path) if not name.endswith(("-wal", "-shm"))]
+        assert os.path.exists(tmp_path / f"{aside}-wal")
+    finally:
+        other.close()
+    db = sqlite3.connect(tmp_path / aside)
+    assert db.execute("SELECT x FROM precious").fetchall() == [(42,)]
+    db.close()
+
+
+def check_disabled(cache: FingerprintCache) -> None:
+    assert not cache.enabled
+    assert len(cache.warnings) == 1 and "without it" in cache.warnings[0]
+    e = entry("/p/a.jpg")
+    cache.store([(e, fingerprint(1))])
+    cache.store_digests([(e, b"d")])
+    assert cache.lookup([e]) == {}
+    assert cache.lookup_digests([e]) == {}
+    cache.close()
+
+
+def test_folder_that_cannot_be_created_runs_without_cache(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(b"")
+    check_disabled(FingerprintCache(blocker / "sub" / "c.sqlite3", RECIPE))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_unwritable_folder_runs_without_cache(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    os.chmod(folder, 0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("this user writes anywhere (root)")
+        check_disabled(FingerprintCache(folder / "c.sqlite3", RECIPE))
+    finally:
+        os.chmod(folder, 0o700)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux paths are arbitrary bytes")
+def test_path_with_lone_surrogates_round_trips(tmp_path):
+    odd = os.fsdecode(b"/photos/caf\xe9/\xff\xfe.jpg")
+    assert "\udce9" in odd
+    e = entry(odd)
+    with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
+        cache.store([(e, fingerprint(5))])
+        cache.store_digests([(e, b"digest")])
+    with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
+        assert cache.lookup([e]) == {0: fingerprint(5)}
+        assert cache.lookup_digests([e]) == {0: b"digest"}
+        assert cache.lookup([entry(os.fsdecode(b"/photos/caf\xc3\xa9/\xff\xfe.jpg"))]) == {}
+
+
+def test_usable_from_another_thread(tmp_path):
+    with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
+        entries = fill(cache, 10)
+        found = []
+        worker = threading.Thread(target=lambda: found.append(cache.lookup(entries)))
+        worker.start()
+        worker.join()
+        assert len(found[0]) == 10
+
+
+WRITER = """
+import sys
+from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.models import FileEntry, Fingerprint
+
+cache = FingerprintCache(sys.argv[1], "test-recipe-1")
+for batch in range(10**6):
+    cache.store(
+        (FileEntry(f"/p/{batch}/{k}.jpg", k + 1, 10**18 + k, 1, k), Fingerprint(9, 9, "PNG", k, k, k, k))
+        for k in range(5000)
+    )
+    print(batch, flush=True)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_writer_killed_mid_batch_leaves_the_committed_batches(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        committed = [int(writer.stdout.readline()) for _ in range(3)]
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+    assert committed == [0, 1, 2]
+    assert writer.returncode == -signal.SIGKILL  # killed while still writing, not finished
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.warnings == []
+        for batch in committed:
+            entries = [FileEntry(f"/p/{batch}/{k}.jpg", k + 1, 10**18 + k, 1, k) for k in range(5000)]
+            found = cache.lookup(entries)
+            assert len(found) == 5000
+            assert found[4999] == Fingerprint(9, 9, "PNG", 4999, 4999, 4999, 4999)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
