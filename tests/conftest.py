@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -28,7 +29,20 @@ def isolated_home(tmp_path_factory, monkeypatch):
         path = home / sub
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
+    _point_send2trash_at(home / ".local/share", monkeypatch)
     return home
+
+
+def _point_send2trash_at(data_home, monkeypatch) -> None:
+    """send2trash's freedesktop code reads XDG_DATA_HOME once, when first imported (often at collection, before
+    this fixture): re-point its home trash at the test's folder, or tests would fill the real user's trash."""
+    if sys.platform in ("darwin", "win32"):
+        return
+    from send2trash import plat_other
+
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data_home / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data_home / "Trash"))
 
 
 def synthetic_photo(seed: int, size: tuple[int, int] = (320, 240)):
