@@ -285,7 +285,10 @@ def undo_last_cleanup(log_path: str | os.PathLike | None = None) -> UndoReport:
 
 
 def _restore(entry: TrashEntry) -> str | None:
-    """Rename the file back (same filesystem only, never over an existing file); None on success."""
+    """Rename the file back (same filesystem only, never over an existing file); None on success.
+
+    The existence check and the rename are two steps: a file created at that path in between would be
+    replaced. POSIX offers no portable rename-without-replace; the window is microseconds."""
     target = entry.original_path
     if os.path.lexists(target):
         return "a file now exists at the original path; the trashed copy was left in the trash"
