@@ -1,0 +1,222 @@
+"""Open an image fast for hashing: a small, upright, grey picture plus the facts of the file.
+
+Decoding is the expensive part of a scan, so this module decodes no more than the hashes need:
+JPEGs are DCT-scaled by libjpeg (`draft`) straight to luma, at 1/2..1/8 of their size; HEIF uses an
+embedded thumbnail when pillow-heif finds a scaled copy of the image at least as big as we need.
+Everything is then reduced to a NORMALISED_SIZE square in mode "L", turned upright (EXIF orientation),
+so every format, size and compression of a picture gives nearly the same small image.
+
+Odd but valid images are hashed from what a viewer shows: 16-bit greys are scaled (not clipped),
+transparency is composited on white, CMYK and palette images go through RGB.
+
+Every failure is reported as a `FingerprintError(kind, detail)`, mapped from the exceptions Pillow and
+its plugins are known to raise in one place (`_classify`).
+
+Pixel limits: JPEGs up to MAX_JPEG_PIXELS (draft decoding keeps their memory small; progressive JPEGs
+still buffer their coefficients, about 2 bytes per pixel and channel); every other format follows Pillow's
+own `Image.MAX_IMAGE_PIXELS` (an error above twice that, about 179 MP by default, so a few hundred MB).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import re
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import pillow_heif
+from PIL import Image, JpegImagePlugin, UnidentifiedImageError
+
+from dupfinder.core.models import ProblemKind
+
+log = logging.getLogger(__name__)
+
+pillow_heif.register_heif_opener()
+
+NORMALISED_SIZE = 64  # side of the square grey image the hashes are computed from
+MAX_JPEG_PIXELS = 400_000_000  # e.g. 20000 x 20000; decoded at 1/8 that is 6.25 MP of luma
+BACKGROUND_L = 255  # transparent pixels are shown on white
+DECODE_METHOD = f"draft-L{NORMALISED_SIZE}-lanczos-exif-white"  # part of the fingerprint recipe
+
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_EXIF_ORIENTATION = 0x0112
+_EXIF_IFD = 0x8769
+_EXIF_DATETIME_ORIGINAL = 0x9003
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_EXIF_DATE = re.compile(r"\s*(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
+_VIA_RGB_MODES = frozenset({"CMYK", "YCbCr", "HSV", "RGBX", "P"})
+_CORRUPT_ERRORS = (SyntaxError, ValueError, struct.error, EOFError, IndexError, KeyError, TypeError, RuntimeError)
+# What Pillow and its plugins are known to raise on bad files (Warning: when warnings are turned into errors).
+DECODE_ERRORS = (OSError, MemoryError, Image.DecompressionBombError, Warning, *_CORRUPT_ERRORS)
+
+
+class FingerprintError(Exception):
+    """A file that cannot be fingerprinted; `kind` and `detail` become a Problem."""
+
+    def __init__(self, kind: ProblemKind, detail: str) -> None:
+        super().__init__(f"{kind.value}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    """The small grey image the hashes are computed from, and the facts of the full image."""
+
+    image: Image.Image  # mode "L", NORMALISED_SIZE square, upright
+    width: int  # full size, after EXIF orientation
+    height: int
+    format: str  # Pillow's format name
+    taken: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
+
+
+def decode_for_hashing(path: str) -> DecodedImage:
+    """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image."""
+    try:
+        with open(path, "rb") as fp:
+            if os.fstat(fp.fileno()).st_size == 0:
+                raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
+            return _decode(fp, path)
+    except FingerprintError:
+        raise
+    except DECODE_ERRORS as exc:
+        kind, detail = _classify(exc, path)
+        raise FingerprintError(kind, detail) from exc
+
+
+def _decode(fp, path: str) -> DecodedImage:
+    head = fp.read(16)
+    fp.seek(0)
+    if head.startswith(_JPEG_MAGIC):
+        # Straight to the JPEG plugin: Image.open would apply Pillow's pixel limit, meant for full decodes.
+        im = JpegImagePlugin.jpeg_factory(fp, path)
+        if im.width * im.height > MAX_JPEG_PIXELS:
+            raise FingerprintError(
+                ProblemKind.TOO_LARGE,
+                f"{im.width} x {im.height} pixels is over the {MAX_JPEG_PIXELS // 1_000_000} MP limit for JPEG",
+            )
+    else:
+        im = Image.open(fp)
+    with im:
+        width, height = im.size
+        fmt = im.format or "unknown"
+        orientation, taken = _read_exif(im)
+        im.draft("L", (NORMALISED_SIZE, NORMALISED_SIZE))
+        im.load()
+        small = _to_grey(im).resize((NORMALISED_SIZE, NORMALISED_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if orientation in _TRANSPOSE:
+        # Resizing is axis-aligned, so turning the small square equals turning the full image first.
+        small = small.transpose(_TRANSPOSE[orientation])
+        if orientation >= 5:
+            width, height = height, width
+    return DecodedImage(small, width, height, fmt, taken)
+
+
+def _read_exif(im: Image.Image) -> tuple[int, str | None]:
+    """Orientation and DateTimeOriginal. Broken EXIF does not make a broken picture: it reads as absent."""
+    try:
+        exif = im.getexif()
+        orientation = exif.get(_EXIF_ORIENTATION, 1)
+        taken = exif.get_ifd(_EXIF_IFD).get(_EXIF_DATETIME_ORIGINAL) if _EXIF_IFD in exif else None
+    except (OSError, Warning, *_CORRUPT_ERRORS) as exc:
+        log.debug("ignoring unreadable EXIF in %s: %s", getattr(im, "filename", ""), exc)
+        return 1, None
+    return (orientation if isinstance(orientation, int) else 1), _exif_datetime(taken)
+
+
+def _exif_datetime(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str) or not (match := _EXIF_DATE.match(value)):
+        return None
+    try:
+        return datetime.datetime(*map(int, match.groups())).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:  # "0000:00:00 00:00:00" and other placeholders
+        return None
+
+
+def _to_grey(im: Image.Image) -> Image.Image:
+    """The picture as a viewer would show it, in mode "L"."""
+    mode = im.mode
+    if mode == "L" and "transparency" not in im.info:
+        return im
+    if mode in _ALPHA_MODES or "transparency" in im.info:
+        la = im.convert("RGBA").convert("LA")
+        background = Image.new("L", im.size, BACKGROUND_L)
+        background.paste(la.getchannel("L"), mask=la.getchannel("A"))
+        return background
+    if mode == "1" or mode == "RGB":
+        return im.convert("L")
+    if mode in _VIA_RGB_MODES:
+        return im.convert("RGB").convert("L")
+    if mode.startswith("I;16"):
+        return Image.fromarray((np.asarray(im).astype(np.uint16) >> 8).astype(np.uint8))
+    if mode == "I":  # 16-bit data in 32 bits, as Pillow widens it
+        return Image.fromarray((np.clip(np.asarray(im), 0, 0xFFFF) >> 8).astype(np.uint8))
+    if mode == "F":
+        return Image.fromarray(_stretch(np.asarray(im, dtype=np.float64)))
+    if mode == "LAB":
+        return im.getchannel("L")
+    raise FingerprintError(ProblemKind.UNSUPPORTED, f"colour mode {mode} is not supported")
+
+
+def _stretch(values: np.ndarray) -> np.ndarray:
+    """Float images have no fixed range: map their own range onto 0..255."""
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    scaled = (np.nan_to_num(values, nan=low, posinf=high, neginf=low) - low) * (255.0 / (high - low or 1.0))
+    return np.clip(scaled, 0, 255).astype(np.uint8)
+
+
+def _classify(exc: BaseException, path: str) -> tuple[ProblemKind, str]:
+    """The one place that turns a known decoding exception into a ProblemKind and a one-line detail."""
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return ProblemKind.TOO_LARGE, _one_line(exc)
+    if isinstance(exc, MemoryError):
+        return ProblemKind.TOO_LARGE, "not enough memory to decode it"
+    if isinstance(exc, UnidentifiedImageError):
+        known = _format_by_signature(path)
+        if known:
+            return ProblemKind.CORRUPT, f"damaged {known} header"
+        return ProblemKind.NOT_AN_IMAGE, "no known image format starts like this file"
+    if isinstance(exc, PermissionError):
+        return ProblemKind.PERMISSION, exc.strerror or "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return ProblemKind.MISSING, "the file disappeared during the scan"
+    if isinstance(exc, OSError) and exc.errno is not None:  # a real I/O error, not Pillow's "truncated"
+        return ProblemKind.UNREADABLE, exc.strerror or _one_line(exc)
+    if isinstance(exc, Warning):
+        return ProblemKind.CORRUPT, f"warning: {_one_line(exc)}"
+    return ProblemKind.CORRUPT, _one_line(exc)
+
+
+def _format_by_signature(path: str) -> str | None:
+    """The format whose signature the file starts with, when Pillow still could not open it."""
+    try:
+        with open(path, "rb") as fp:
+            prefix = fp.read(16)
+    except OSError:
+        return None
+    Image.init()
+    for name in Image.ID:
+        accept = Image.OPEN[name][1]
+        if accept is not None and accept(prefix) is True:
+            return name
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
