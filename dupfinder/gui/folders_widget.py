@@ -49,7 +49,7 @@ class FoldersWidget(QListWidget):
         row = _FolderRow(path, protected)
         item.setSizeHint(row.sizeHint())
         self.setItemWidget(item, row)
-        row.protected.toggled.connect(self.changed)
+        row.protected.toggled.connect(lambda _checked: self.changed.emit())
         row.remove.clicked.connect(lambda: self.remove_folder(path))
         self.changed.emit()
         return True

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         header_font = QFont(self.group_header.font())
         header_font.setBold(True)
         self.group_header.setFont(header_font)
+        self.group_header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         right_layout.addWidget(self.group_header)
         self.all_marked_label = QLabel(
             "Every photo of this group is marked: the core always keeps one, so the keeper stays in place."
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.compare, 1)
         hint = QLabel("↑/↓ groups · ←/→ photos · Space keep/trash · Del trash · Enter large · right-click for more")
         hint.setEnabled(False)
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         right_layout.addWidget(hint)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
