@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Collection
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QMouseEvent, QPalette, QPixmap
+from PySide6.QtGui import QFont, QIcon, QMouseEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGraphicsOpacityEffect,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,12 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Group, Member, ScanResult
+from dupfinder.gui.app import resource_dir
 from dupfinder.gui.formatting import format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
 Highlight, HighlightedText = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
 PREVIEW_PX = 640  # decoded size; cards scale it down to what fits
 MIN_IMAGE_PX, MAX_IMAGE_PX = 160, 520
+
+
+@functools.cache
+def lock_icon() -> QIcon:
+    return QIcon(str(resource_dir() / "icons" / "lock.svg"))
 
 
 class _ElidedLabel(QLabel):
@@ -75,7 +83,7 @@ class PhotoCard(QFrame):
         self._opacity = QGraphicsOpacityEffect(self.picture)
         self._opacity.setOpacity(1.0)
         self.picture.setGraphicsEffect(self._opacity)
-        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.picture)
 
         badges = QHBoxLayout()
         badges.setSpacing(6)
@@ -87,9 +95,11 @@ class PhotoCard(QFrame):
         self.best_badge.setFont(bold)
         badges.addWidget(self.best_badge)
         if self.protected:
-            lock = QLabel("🔒 Protected")
+            lock = QLabel()
+            lock.setPixmap(lock_icon().pixmap(16, 16))
             lock.setToolTip("In a protected folder: always kept")
             badges.addWidget(lock)
+            badges.addWidget(QLabel("Protected"))
         badges.addStretch(1)
         self.toggle = QPushButton()
         self.toggle.setCheckable(True)
@@ -116,6 +126,7 @@ class PhotoCard(QFrame):
             alike = similarity_text(member.similarity, member.identical)
         self.similarity = QLabel(alike)
         layout.addWidget(self.similarity)
+        layout.addStretch(1)
         self.set_state(marked=False, current=False)
 
     def set_state(self, *, marked: bool, current: bool) -> None:
@@ -124,7 +135,7 @@ class PhotoCard(QFrame):
         if self.protected:
             self.toggle.setText("Always kept")
         else:
-            self.toggle.setText("🗑 Trash" if marked else "✓ Keep")
+            self.toggle.setText("✗ Trash" if marked else "✓ Keep")
         self.toggle.setToolTip("Click (or Space) to switch between keep and trash")
         self._opacity.setOpacity(0.35 if marked else 1.0)
         system = QApplication.palette()
@@ -185,10 +196,11 @@ class CompareView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._strip = QWidget()
-        self._row = QHBoxLayout(self._strip)
-        self._row.setContentsMargins(8, 8, 8, 8)
-        self._row.setSpacing(10)
-        self._row.addStretch(1)
+        self._grid = QGridLayout(self._strip)
+        self._grid.setContentsMargins(8, 8, 8, 8)
+        self._grid.setSpacing(10)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._columns = 0
         self.setWidget(self._strip)
         loader.ready.connect(self._on_ready)
 
@@ -206,25 +218,24 @@ class CompareView(QScrollArea):
 
     def show_group(self, result: ScanResult | None, group: Group | None, marks: Collection[int], best: int) -> None:
         for card in self._cards:
-            self._row.removeWidget(card)
+            self._grid.removeWidget(card)
             card.deleteLater()
         self._cards = []
         self._current = -1
         if result is None or group is None:
             return
-        size = self._image_px()
         for member in group.members:
             card = PhotoCard(result, group, member, best, self._strip)
             card.toggled.connect(self.toggled)
             card.activated.connect(self.activated)
             card.clicked.connect(self._on_card_clicked)
             card.context_menu.connect(self.context_menu)
-            card.set_image_size(size)
-            self._row.insertWidget(self._row.count() - 1, card)
             self._cards.append(card)
             pixmap = self._loader.pixmap(card.path, self._preview_px())
             if pixmap is not None:
                 card.set_pixmap(pixmap)
+        self._columns = 0
+        self._lay_out()
         self.set_current(0)
         self.refresh(marks)
 
@@ -256,7 +267,22 @@ class CompareView(QScrollArea):
         return round(PREVIEW_PX * self.devicePixelRatioF())
 
     def _image_px(self) -> int:
-        return max(MIN_IMAGE_PX, min(MAX_IMAGE_PX, self.viewport().height() - 170))
+        """As large as the height allows, but small enough that up to three photos fit side by side."""
+        by_height = self.viewport().height() - 150
+        by_width = (self.viewport().width() - 20) // max(1, min(len(self._cards), 3)) - 26
+        return max(MIN_IMAGE_PX, min(MAX_IMAGE_PX, by_height, by_width))
+
+    def _lay_out(self) -> None:
+        """Cards in rows as wide as the view; more photos wrap onto further rows (scroll down)."""
+        size = self._image_px()
+        columns = max(1, (self.viewport().width() - 16) // (size + 16 + 10))
+        for card in self._cards:
+            card.set_image_size(size)
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for position, card in enumerate(self._cards):
+            self._grid.addWidget(card, position // columns, position % columns)
 
     def _on_ready(self, path: str, box_px: int) -> None:
         if box_px != self._preview_px():
@@ -271,9 +297,7 @@ class CompareView(QScrollArea):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        size = self._image_px()
-        for card in self._cards:
-            card.set_image_size(size)
+        self._lay_out()
 
     def sizeHint(self) -> QSize:
         return QSize(800, 520)

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         folders_box = QGroupBox("Folders")
         folders_layout = QVBoxLayout(folders_box)
         self.folders = FoldersWidget()
-        self.folders.setMaximumHeight(96)
+        self.folders.setMaximumHeight(78)
         self.folders.changed.connect(self._on_folders_changed)
         folders_layout.addWidget(self.folders)
         add_row = QHBoxLayout()

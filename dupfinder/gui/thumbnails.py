@@ -8,6 +8,7 @@ QPixmaps. A request made before `reset()` belongs to an older generation and its
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
@@ -80,7 +81,7 @@ class ThumbnailLoader(QObject):
         self._pending: set[tuple[str, int]] = set()
         self._failed: set[tuple[str, int]] = set()
         self._generation = 0
-        self._priority = 0
+        self._epoch = time.monotonic()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._relay = _Relay(self)
@@ -94,9 +95,10 @@ class ThumbnailLoader(QObject):
             return cached
         if key not in self._pending and key not in self._failed:
             self._pending.add(key)
-            # Newest requests first: what is on screen now matters more than rows scrolled past.
-            self._priority = min(self._priority + 1, 2**30)
-            self._pool.start(_LoadJob(self._relay, path, box_px, self._generation), self._priority)
+            # Later paints first (what is on screen now matters more than rows scrolled past), but in order within
+            # one paint (100 ms buckets), so the top of the view fills first.
+            priority = int((time.monotonic() - self._epoch) * 10) % 2**30
+            self._pool.start(_LoadJob(self._relay, path, box_px, self._generation), priority)
         return None
 
     def failed(self, path: str, box_px: int) -> bool:
@@ -108,7 +110,6 @@ class ThumbnailLoader(QObject):
         self._pool.clear()
         self._pending.clear()
         self._failed.clear()
-        self._priority = 0
 
     def forget(self, path: str) -> None:
         """Drop every cached size of a file that has changed or gone."""
