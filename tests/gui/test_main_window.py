@@ -147,6 +147,7 @@ def test_cancel_returns_to_the_previous_state(qtbot, window, many_photos, scan):
     assert time.monotonic() - started < 1.5
     assert outcomes == ["cancelled"]
     assert window.result is None and window.pages.currentIndex() == 0
+    assert "drop" in window.empty_label.text()  # the empty state's advice is back
     assert not window.progress_row.isVisible() and window.scan_button.isEnabled()
     assert QApplication.activeModalWidget() is None
 
