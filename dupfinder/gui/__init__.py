@@ -1,5 +1,1 @@
-"""The PySide6 desktop app: it presents scan results and forwards the user's choices to dupfinder.core."""
-
-from dupfinder.gui.compat import pin_singletons
-
-pin_singletons()
+"""The PySide6 desktop app: presents the core's results and forwards the user's choices; no engine logic here."""
