@@ -3,8 +3,10 @@
 Decoding is the expensive part of a scan, so this module decodes no more than the hashes need:
 JPEGs are DCT-scaled by libjpeg (`draft`) straight to luma, at 1/2..1/8 of their size; HEIF uses an
 embedded thumbnail when pillow-heif finds a scaled copy of the image at least as big as we need.
-Everything is then reduced to a NORMALISED_SIZE square in mode "L", turned upright (EXIF orientation),
-so every format, size and compression of a picture gives nearly the same small image.
+Everything is then reduced to a NORMALISED_SIZE square in mode "L", turned upright (EXIF orientation;
+AVIF's rotation boxes reach us as EXIF orientation, HEIF's are applied by libheif, which makes pillow-heif
+ignore an EXIF orientation tag as the HEIF spec says), so every format, size and compression of a picture
+gives nearly the same small image.
 
 Odd but valid images are hashed from what a viewer shows: 16-bit greys are scaled (not clipped),
 transparency is composited on white, CMYK and palette images go through RGB.
@@ -112,9 +114,9 @@ def _decode(fp, path: str) -> DecodedImage:
     with im:
         width, height = im.size
         fmt = im.format or "unknown"
-        orientation, taken = _read_exif(im)
         im.draft("L", (NORMALISED_SIZE, NORMALISED_SIZE))
         im.load()
+        orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
         small = _to_grey(im).resize((NORMALISED_SIZE, NORMALISED_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if orientation in _TRANSPOSE:
         # Resizing is axis-aligned, so turning the small square equals turning the full image first.
@@ -150,23 +152,25 @@ def _exif_datetime(value: object) -> str | None:
 def _to_grey(im: Image.Image) -> Image.Image:
     """The picture as a viewer would show it, in mode "L"."""
     mode = im.mode
-    if mode == "L" and "transparency" not in im.info:
-        return im
-    if mode in _ALPHA_MODES or "transparency" in im.info:
-        la = im.convert("RGBA").convert("LA")
-        background = Image.new("L", im.size, BACKGROUND_L)
-        background.paste(la.getchannel("L"), mask=la.getchannel("A"))
-        return background
-    if mode == "1" or mode == "RGB":
-        return im.convert("L")
-    if mode in _VIA_RGB_MODES:
-        return im.convert("RGB").convert("L")
+    # Wide greys first: Pillow's own conversions clip them (a 16-bit grey would turn white); a colour-key
+    # transparency on them is rare enough to ignore.
     if mode.startswith("I;16"):
         return Image.fromarray((np.asarray(im).astype(np.uint16) >> 8).astype(np.uint8))
     if mode == "I":  # 16-bit data in 32 bits, as Pillow widens it
         return Image.fromarray((np.clip(np.asarray(im), 0, 0xFFFF) >> 8).astype(np.uint8))
     if mode == "F":
         return Image.fromarray(_stretch(np.asarray(im, dtype=np.float64)))
+    if mode in _ALPHA_MODES or "transparency" in im.info:
+        la = im.convert("RGBA").convert("LA")
+        background = Image.new("L", im.size, BACKGROUND_L)
+        background.paste(la.getchannel("L"), mask=la.getchannel("A"))
+        return background
+    if mode == "L":
+        return im
+    if mode == "1" or mode == "RGB":
+        return im.convert("L")
+    if mode in _VIA_RGB_MODES:
+        return im.convert("RGB").convert("L")
     if mode == "LAB":
         return im.getchannel("L")
     raise FingerprintError(ProblemKind.UNSUPPORTED, f"colour mode {mode} is not supported")

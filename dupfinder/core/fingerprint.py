@@ -154,7 +154,7 @@ def fingerprint_files(
     total = len(entries)
     meter = ProgressMeter(ScanStage.FINGERPRINTING, total, progress)
     pool = _Workers()
-    worker_count = max(1, min(workers or os.cpu_count() or 1, total))
+    worker_count = max(1, min(workers or _usable_cores(), total))
     window = worker_count * _WINDOW_PER_WORKER
     submitted = done = 0
     next_check = time.monotonic() + _POLL_S
@@ -186,6 +186,13 @@ def fingerprint_files(
         meter.finish()
     finally:
         pool.stop()
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on macOS or Windows
+        return os.cpu_count() or 1
 
 
 def _finished(pool: _Workers) -> Iterator[tuple[int, Fingerprint | Problem]]:

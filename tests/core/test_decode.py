@@ -135,6 +135,24 @@ def test_orientation_6_jpeg_hashes_like_upright_with_swapped_dimensions(tmp_path
     assert distance(fingerprint_file(str(tmp_path / "sideways.jpg")).phash, straight.phash) > 10
 
 
+@pytest.mark.parametrize(("suffix", "fmt"), [(".jpg", "JPEG"), (".png", "PNG"), (".webp", "WEBP"), (".avif", "AVIF")])
+def test_orientation_6_in_each_format(tmp_path, suffix, fmt):
+    """EXIF orientation, or AVIF's rotation box that Pillow reports as EXIF orientation, gives the same result.
+
+    HEIF is not here: its rotation lives in irot/imir boxes that libheif applies while decoding, and pillow-heif
+    (like the HEIF spec) ignores an EXIF orientation tag, which is all pillow-heif writes.
+    """
+    upright = photo(320, 240)
+    upright.save(tmp_path / "upright.png")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / f"turned{suffix}"
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, fmt, exif=exif, quality=95)
+    decoded = decode_for_hashing(str(path))
+    assert (decoded.width, decoded.height, decoded.format) == (320, 240, fmt)
+    assert distance(phash_of(path), phash_of(tmp_path / "upright.png")) <= 4
+
+
 def test_exif_date_taken(tmp_path):
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9003] = "2021:07:04 18:30:05"
