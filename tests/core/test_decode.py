@@ -36,6 +36,12 @@ def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+def opened(path) -> Image.Image:
+    """The image as Pillow opens it (header only), with its file closed again."""
+    with Image.open(path) as im:
+        return im
+
+
 def phash_of(path) -> int:
     return fingerprint_file(str(path)).phash
 
@@ -168,7 +174,7 @@ def test_16_bit_grey_is_scaled_not_clipped(tmp_path):
     grey8 = np.asarray(photo().convert("L"), dtype=np.uint16)
     Image.fromarray(grey8 * 257).save(tmp_path / "grey16.png")
     Image.fromarray(grey8.astype(np.uint8)).save(tmp_path / "grey8.png")
-    assert Image.open(tmp_path / "grey16.png").mode == "I;16"
+    assert opened(tmp_path / "grey16.png").mode == "I;16"
     small = np.asarray(decode_for_hashing(str(tmp_path / "grey16.png")).image)
     assert small.mean() < 200, "a 16-bit grey must not come out white"
     assert distance(phash_of(tmp_path / "grey16.png"), phash_of(tmp_path / "grey8.png")) <= 2
@@ -206,7 +212,7 @@ def test_transparency_is_composited_on_white(tmp_path):
     # A palette image whose transparent entry hides what lies under it.
     palette = flat.quantize(64)
     palette.save(tmp_path / "palette-transparent.png", transparency=0)
-    assert "transparency" in Image.open(tmp_path / "palette-transparent.png").info
+    assert "transparency" in opened(tmp_path / "palette-transparent.png").info
     small = np.asarray(decode_for_hashing(str(tmp_path / "palette-transparent.png")).image)
     assert small.max() > small.min()
 
@@ -219,10 +225,10 @@ def test_fully_transparent_image_is_the_background(tmp_path):
 
 def test_cmyk_jpeg_and_palette_gif_look_like_the_rgb_original(tmp_path, original):
     photo().convert("CMYK").save(tmp_path / "cmyk.jpg", quality=95)
-    assert Image.open(tmp_path / "cmyk.jpg").mode == "CMYK"
+    assert opened(tmp_path / "cmyk.jpg").mode == "CMYK"
     assert distance(phash_of(tmp_path / "cmyk.jpg"), phash_of(original)) <= 4
     photo().quantize(256).save(tmp_path / "palette.gif")
-    assert Image.open(tmp_path / "palette.gif").mode == "P"
+    assert opened(tmp_path / "palette.gif").mode == "P"
     assert distance(phash_of(tmp_path / "palette.gif"), phash_of(original)) <= 6
 
 
@@ -231,7 +237,8 @@ def test_animated_gif_uses_the_first_frame(tmp_path):
     first.save(tmp_path / "animated.gif", save_all=True, append_images=[second], duration=100)
     first.save(tmp_path / "first.gif")
     second.save(tmp_path / "second.gif")
-    assert Image.open(tmp_path / "animated.gif").n_frames == 2
+    with Image.open(tmp_path / "animated.gif") as im:
+        assert im.n_frames == 2
     animated = phash_of(tmp_path / "animated.gif")
     assert distance(animated, phash_of(tmp_path / "first.gif")) <= 2
     assert distance(animated, phash_of(tmp_path / "second.gif")) > 10
