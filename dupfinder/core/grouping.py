@@ -1,0 +1,207 @@
+"""Pairs of similar images, and groups at any threshold from those pairs, without chaining.
+
+find_pairs() runs once per scan at the loosest distance; cluster()/regroup() then group at any tighter threshold
+from the stored pairs alone (no image I/O), so moving the similarity slider is instant.
+
+Grouping rule (star clustering, deterministic):
+
+1. Keep the pairs within the threshold, plus every byte-identical pair. Byte-identical images form one node, led
+   by its best-ranked image; nodes are linked by the pairs between their leaders (identical bytes have identical
+   hashes, so the leader is alike to everyone else exactly as its twins are).
+2. Order nodes by their number of neighbouring images within the threshold, descending, then by rank (the best
+   image of the node by selection.quality_rank), ascending.
+3. Walk that order: a node not yet in a group becomes a reference and takes every neighbour not yet in a group.
+   The reference image is the best-ranked image of the reference node. Groups of one image are dropped.
+
+Every member is therefore within the threshold of the reference (members[0]), so A~B, B~C with A far from C never
+puts A and C together through B; similarity is to the reference. Starting from the best-connected nodes keeps the
+big clusters of edited copies together around their most central picture.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from dupfinder.core import selection
+from dupfinder.core.hamming import pairs_within, to_words, work_units
+from dupfinder.core.models import Group, Member, Pairs, ScanResult
+from dupfinder.core.options import similarity_percent
+from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
+
+log = logging.getLogger(__name__)
+
+
+def find_pairs(
+    hashes: Sequence[int],
+    digests: Sequence[bytes | None],
+    max_distance_bits: int,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Pairs:
+    """All pairs i<j with Hamming distance <= max_distance_bits, plus all pairs with equal non-None digests
+    (identical=True, distance = their hash distance, normally 0). Sorted by (left, right).
+
+    Each distinct hash value is compared once (see hamming.py); images sharing a value are expanded afterwards."""
+    count = len(hashes)
+    values = to_words(list(hashes))
+    if values.shape[1] == 1:
+        unique, inverse = np.unique(values[:, 0], return_inverse=True)
+        unique = unique.reshape(-1, 1)
+    else:
+        unique, inverse = np.unique(values, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    meter = ProgressMeter(ScanStage.COMPARING, work_units(len(unique), unique.shape[1], max_distance_bits), progress)
+
+    def tick(rows: int) -> None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        meter.advance(rows)
+
+    value_left, value_right, value_distance = pairs_within(unique, max_distance_bits, tick)
+    left, right, distance = _expand_to_images(inverse, len(unique), value_left, value_right, value_distance)
+    same_left, same_right = _identical_pairs(digests)
+    same_distance = np.array(
+        [(hashes[i] ^ hashes[j]).bit_count() for i, j in zip(same_left.tolist(), same_right.tolist(), strict=True)],
+        dtype=np.uint8,
+    )
+    keys = np.concatenate([left * count + right, same_left * count + same_right])
+    keys, first = np.unique(keys, return_index=True)
+    distances = np.concatenate([distance, same_distance])[first]
+    identical = np.isin(keys, same_left * count + same_right)
+    meter.finish()
+    return Pairs(
+        (keys // count).astype(np.int32), (keys % count).astype(np.int32), distances.astype(np.uint8), identical
+    )
+
+
+def cluster(pairs: Pairs, rank: Sequence[int], max_distance_bits: int, hash_bits: int) -> list[tuple[Member, ...]]:
+    """Groups at a threshold from the stored pairs, without chaining (see the module docstring). rank[i] orders
+    image i as a reference (lower = preferred). Only groups with >= 2 members; members after the reference are in
+    (distance, rank) order."""
+    rank_of = np.asarray(rank, dtype=np.int64)
+    keep = (pairs.distance_bits <= max_distance_bits) | pairs.identical
+    left, right = pairs.left[keep].astype(np.int64), pairs.right[keep].astype(np.int64)
+    distance, identical = pairs.distance_bits[keep].astype(np.int64), pairs.identical[keep]
+
+    node_of, node_count = _identical_nodes(len(rank_of), left[identical], right[identical])
+    node_size = np.bincount(node_of, minlength=node_count)
+    by_node = np.lexsort((np.arange(len(rank_of)), rank_of, node_of))  # each node's images, best rank first
+    bounds = np.concatenate([[0], np.cumsum(node_size)])
+    leader = np.zeros(len(rank_of), bool)
+    leader[by_node[bounds[:-1]]] = True  # the image that stands for its node (the reference if the node is one)
+
+    edge = leader[left] & leader[right]  # one edge per pair of nodes, between their leaders
+    a, b, d = node_of[left[edge]], node_of[right[edge]], distance[edge]
+    degree = np.bincount(a, weights=node_size[b], minlength=node_count)
+    degree += np.bincount(b, weights=node_size[a], minlength=node_count) + node_size - 1
+    visit = np.lexsort((rank_of[by_node[bounds[:-1]]], -degree))
+    visit = visit[degree[visit] > 0].tolist()
+
+    src, dst, dist = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([d, d])
+    by_src = np.lexsort((dst, src))
+    dst, dist = dst[by_src].tolist(), dist[by_src].tolist()
+    starts = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=node_count))]).tolist()
+
+    by_node, bounds = by_node.tolist(), bounds.tolist()
+    images_of = [by_node[bounds[n] : bounds[n + 1]] for n in range(node_count)]
+    identical_rows = zip(left[identical].tolist(), right[identical].tolist(), distance[identical].tolist(), strict=True)
+    same_distance = {(i, j): dd for i, j, dd in identical_rows}
+    taken = bytearray(node_count)
+    groups = []
+    for node in visit:
+        if taken[node]:
+            continue
+        taken[node] = 1
+        joined = []
+        for k in range(starts[node], starts[node + 1]):
+            other = dst[k]
+            if not taken[other]:
+                taken[other] = 1
+                joined.append((dist[k], other))
+        reference, *twins = images_of[node]
+        members = [(same_distance.get((min(reference, t), max(reference, t)), 0), True, t) for t in twins]
+        members += [(dd, False, image) for dd, other in joined for image in images_of[other]]
+        if not members:
+            continue
+        members.sort(key=lambda m: (m[0], rank[m[2]], m[2]))
+        groups.append(
+            (
+                Member(reference, 0, 100.0, False),
+                *(Member(image, dd, similarity_percent(dd, hash_bits), same) for dd, same, image in members),
+            )
+        )
+    return groups
+
+
+def regroup(result: ScanResult, max_distance_bits: int) -> tuple[Group, ...]:
+    """cluster() + selection.choose_keeper(), sorted by reclaimable bytes (sizes of non-keepers) descending, then by
+    the reference's path. Raises ValueError beyond the distance the scan's pairs are complete for."""
+    if max_distance_bits > result.max_distance_bits:
+        raise ValueError(
+            f"pairs were collected up to {result.max_distance_bits} bits; rescan to group at {max_distance_bits}"
+        )
+    images = result.images
+    rank = selection.quality_rank(images)
+    groups = []
+    for members in cluster(result.pairs, rank, max_distance_bits, result.hash_bits):
+        indices = [m.image for m in members]
+        groups.append(Group(members, selection.choose_keeper(indices, images, rank)))
+
+    def order(group: Group) -> tuple[int, str]:
+        reclaimable = sum(images[m.image].file.size_bytes for m in group.members if m.image != group.keeper)
+        return (-reclaimable, images[group.reference].path)
+
+    return tuple(sorted(groups, key=order))
+
+
+def _expand_to_images(inverse, value_count, value_left, value_right, value_distance):
+    """Image pairs (i < j) from pairs of distinct values, plus the pairs of images sharing one value (distance 0)."""
+    order = np.argsort(inverse, kind="stable")  # images grouped by value
+    size = np.bincount(inverse, minlength=value_count)
+    start = np.cumsum(size) - size
+
+    def combinations(u, v):
+        """(which value pair, image of u, image of v) for every image of u times every image of v."""
+        combos = size[u] * size[v]
+        which = np.repeat(np.arange(len(u)), combos)
+        k = np.arange(int(combos.sum())) - np.repeat(np.cumsum(combos) - combos, combos)
+        width = size[v][which]
+        return which, order[start[u][which] + k // width], order[start[v][which] + k % width]
+
+    which, i, j = combinations(value_left, value_right)
+    shared = np.flatnonzero(size > 1)
+    _, si, sj = combinations(shared, shared)
+    later = si < sj
+    left = np.concatenate([np.minimum(i, j), si[later]]).astype(np.int64)
+    right = np.concatenate([np.maximum(i, j), sj[later]]).astype(np.int64)
+    return left, right, np.concatenate([value_distance[which], np.zeros(np.count_nonzero(later), np.uint8)])
+
+
+def _identical_pairs(digests: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair i < j of images with the same non-None digest."""
+    by_digest: dict[bytes, list[int]] = defaultdict(list)
+    for i, digest in enumerate(digests):
+        if digest is not None:
+            by_digest[digest].append(i)
+    pairs = [(s[a], s[b]) for s in by_digest.values() for a in range(len(s)) for b in range(a + 1, len(s))]
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return array[:, 0], array[:, 1]
+
+
+def _identical_nodes(count: int, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, int]:
+    """Node id per image: byte-identical images share one (connected components of the identical pairs)."""
+    label = np.arange(count)
+    while True:  # min-label propagation; identical pairs form cliques, so this settles in one or two rounds
+        before = label.copy()
+        np.minimum.at(label, right, label[left])
+        np.minimum.at(label, left, label[right])
+        label = label[label]
+        if np.array_equal(label, before):
+            break
+    nodes, node_of = np.unique(label, return_inverse=True)
+    return node_of.reshape(-1), len(nodes)

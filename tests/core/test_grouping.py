@@ -1,0 +1,207 @@
+"""find_pairs against brute force; grouping without chaining, identical files, thresholds and determinism."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from dupfinder.core.grouping import cluster, find_pairs, regroup
+from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Pairs, ScanResult
+from dupfinder.core.progress import CancelToken, ScanCancelled, ScanStage
+
+
+def _brute_pairs(hashes, digests, r):
+    out = {}
+    for i in range(len(hashes)):
+        for j in range(i + 1, len(hashes)):
+            d = (hashes[i] ^ hashes[j]).bit_count()
+            same = digests[i] is not None and digests[i] == digests[j]
+            if d <= r or same:
+                out[(i, j)] = (d, same)
+    return out
+
+
+def _as_dict(pairs: Pairs):
+    rows = zip(
+        pairs.left.tolist(), pairs.right.tolist(), pairs.distance_bits.tolist(), pairs.identical.tolist(), strict=True
+    )
+    return {(i, j): (d, same) for i, j, d, same in rows}
+
+
+def _random_hashes(rng, count, bits):
+    base = [rng.getrandbits(bits) for _ in range(count // 3)]
+    hashes = []
+    for _ in range(count):
+        h = rng.choice(base)
+        for _ in range(rng.randrange(0, 14)):  # some copies stay equal: duplicate hash values
+            h ^= 1 << rng.randrange(bits)
+        hashes.append(h)
+    for k in range(0, count - 1, 9):
+        hashes[k + 1] = hashes[k]
+    return hashes
+
+
+@pytest.mark.parametrize("bits", [64, 128])
+@pytest.mark.parametrize("r", [0, 6, 16, 60])
+def test_find_pairs_matches_brute_force(bits, r):
+    rng = random.Random(bits + r)
+    hashes = _random_hashes(rng, 240, bits)
+    digests = [bytes([rng.randrange(40)]) if rng.random() < 0.5 else None for _ in hashes]
+    pairs = find_pairs(hashes, digests, r)
+    assert _as_dict(pairs) == _brute_pairs(hashes, digests, r)
+    assert len({h for h in hashes}) < len(hashes)  # duplicate values were exercised
+    keys = pairs.left.astype(np.int64) * len(hashes) + pairs.right
+    assert np.all(np.diff(keys) > 0)  # sorted by (left, right), no repeats
+    assert pairs.left.dtype == np.int32 and pairs.distance_bits.dtype == np.uint8
+
+
+def test_find_pairs_reports_progress_and_cancels():
+    events = []
+    hashes = list(range(3000))
+    find_pairs(hashes, [None] * len(hashes), 4, progress=events.append)
+    assert events and events[-1].stage is ScanStage.COMPARING
+    assert events[-1].done == events[-1].total
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(ScanCancelled):
+        find_pairs(hashes, [None] * len(hashes), 4, cancel=token)
+
+
+def test_find_pairs_of_nothing():
+    assert len(find_pairs([], [], 10)) == 0
+    assert len(find_pairs([5], [b"x"], 10)) == 0
+
+
+def _pairs(hashes, digests=None, r=64):
+    return find_pairs(hashes, digests or [None] * len(hashes), r)
+
+
+def _groups(members):
+    return [[m.image for m in g] for g in members]
+
+
+def test_no_chaining():
+    t = 8
+    chain = [(1 << (k * t)) - 1 for k in range(5)]  # consecutive hashes t apart, k apart = k * t
+    three = cluster(_pairs(chain[:3]), [0, 1, 2], t, 64)
+    assert [[(m.image, m.distance_bits) for m in g] for g in three] == [[(1, 0), (0, t), (2, t)]]
+    five = cluster(_pairs(chain), [0, 1, 2, 3, 4], t, 64)  # union-find would make one group of all five
+    assert _groups(five) == [[1, 0, 2], [3, 4]]
+    for group in five:
+        ref = chain[group[0].image]
+        assert all((chain[m.image] ^ ref).bit_count() <= t for m in group)
+
+
+def test_members_within_threshold_of_reference_on_random_data():
+    rng = random.Random(3)
+    hashes = _random_hashes(rng, 400, 64)
+    pairs = _pairs(hashes, r=20)
+    rank = list(range(len(hashes)))
+    rng.shuffle(rank)
+    for t in (4, 10, 20):
+        seen = set()
+        for group in cluster(pairs, rank, t, 64):
+            ref = group[0]
+            assert ref.distance_bits == 0 and ref.similarity == 100.0
+            for m in group[1:]:
+                d = (hashes[m.image] ^ hashes[ref.image]).bit_count()
+                assert d == m.distance_bits <= t
+                assert m.similarity == pytest.approx(100 * (1 - d / 64))
+            images = {m.image for m in group}
+            assert not images & seen and len(images) == len(group) >= 2
+            seen |= images
+
+
+def test_identical_digests_grouped_even_when_hashes_differ():
+    hashes = [0, (1 << 40) - 1, 0b111]
+    digests = [b"same", b"same", None]
+    groups = cluster(_pairs(hashes, digests), [1, 0, 2], 3, 64)
+    assert len(groups) == 1
+    (group,) = groups
+    by_image = {m.image: m for m in group}
+    assert group[0].image == 1  # the better-ranked twin is the reference
+    assert by_image[0].identical and by_image[0].distance_bits == 40
+    assert 2 not in by_image  # 2 is near 0 but not within 3 bits of the reference
+
+
+def test_identical_set_is_one_node():
+    hashes = [0, 0, 0, 0b11]
+    digests = [b"d", b"d", b"d", None]
+    (group,) = cluster(_pairs(hashes, digests), [3, 2, 1, 0], 4, 64)
+    assert [m.image for m in group] == [3, 2, 1, 0]  # equal degree (3): the better rank leads
+    assert not any(m.identical for m in group)
+    (group,) = cluster(_pairs(hashes, digests), [1, 0, 3, 2], 4, 64)
+    assert [m.image for m in group] == [1, 0, 2, 3]  # node {0,1,2} led by its best image 1; 3 joins at 2 bits
+    assert [m.identical for m in group] == [False, True, True, False]
+    assert group[3].distance_bits == 2
+
+
+def test_tighter_threshold_splits_groups():
+    hashes = [0, 0b1, 0b11 << 10, 0b111 << 10]
+    pairs = _pairs(hashes)
+    loose = cluster(pairs, [0, 1, 2, 3], 6, 64)
+    tight = cluster(pairs, [0, 1, 2, 3], 1, 64)
+    assert len(loose) == 1 and sorted(_groups(loose)[0]) == [0, 1, 2, 3]
+    assert sorted(sorted(g) for g in _groups(tight)) == [[0, 1], [2, 3]]
+    assert cluster(pairs, [0, 1, 2, 3], 0, 64) == []
+
+
+def test_shuffled_input_gives_the_same_groups():
+    rng = random.Random(11)
+    hashes = _random_hashes(rng, 300, 64)
+    digests = [bytes([rng.randrange(30)]) if rng.random() < 0.3 else None for _ in hashes]
+    quality = list(range(len(hashes)))
+    rng.shuffle(quality)
+
+    def grouped(perm):
+        h = [hashes[p] for p in perm]
+        d = [digests[p] for p in perm]
+        rank = [quality[p] for p in perm]
+        result = cluster(find_pairs(h, d, 12), rank, 12, 64)
+        return sorted(tuple(perm[m.image] for m in g) for g in result)
+
+    order = list(range(len(hashes)))
+    first = grouped(order)
+    rng.shuffle(order)
+    assert grouped(order) == first
+    assert len(first) > 10
+
+
+def _record(path, size=1000, width=100, height=100, fmt="JPEG", mtime_ns=0, protected=False, hash_=0, digest=None):
+    file = FileEntry(path, size, mtime_ns, 1, abs(hash(path)), protected)
+    return ImageRecord(file, Fingerprint(width, height, fmt, 0, hash_, 0, 0), digest)
+
+
+def _result(images, r=16):
+    pairs = find_pairs([im.fingerprint.phash for im in images], [im.digest for im in images], r)
+    return ScanResult(("/r",), (), tuple(images), (), pairs, "phash", 64, r)
+
+
+def test_regroup_sorts_by_reclaimable_bytes_and_picks_keepers():
+    images = [
+        _record("/r/a1.jpg", size=100, hash_=0),
+        _record("/r/a2.jpg", size=200, hash_=1),
+        _record("/r/b1.jpg", size=5000, hash_=0xFFFF << 40),
+        _record("/r/b2.jpg", size=4000, hash_=0xFFFE << 40, width=200),
+        _record("/r/c1.jpg", size=900, hash_=0xFF00FF),
+        _record("/r/c2.jpg", size=900, hash_=0xFF00FF, protected=True),
+    ]
+    groups = regroup(_result(images), 4)
+    assert [sorted(g.images) for g in groups] == [[2, 3], [4, 5], [0, 1]]
+    assert [g.keeper for g in groups] == [3, 5, 1]  # more pixels; protected; larger file
+    assert groups[0].reference == 3  # the best image is the reference
+    with pytest.raises(ValueError):
+        regroup(_result(images), 17)
+
+
+def test_regroup_ties_sorted_by_reference_path():
+    images = [
+        _record("/r/z1.jpg", hash_=0),
+        _record("/r/z2.jpg", hash_=0),
+        _record("/r/a1.jpg", hash_=0xFFFF << 32),
+        _record("/r/a2.jpg", hash_=0xFFFF << 32),
+    ]
+    groups = regroup(_result(images), 2)
+    assert [images[g.reference].path for g in groups] == ["/r/a1.jpg", "/r/z1.jpg"]
