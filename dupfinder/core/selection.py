@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from dupfinder.core.models import Group, ImageRecord
 
 FORMAT_QUALITY = {  # lower is better
@@ -36,16 +38,26 @@ UNKNOWN_FORMAT_QUALITY = 5
 
 def quality_rank(images: Sequence[ImageRecord]) -> list[int]:
     """Rank of each image in keep-best order (0 = best; see the module docstring). Deterministic."""
-    order = sorted(range(len(images)), key=lambda i: _keep_best_key(images[i]))
-    rank = [0] * len(images)
-    for position, i in enumerate(order):
-        rank[i] = position
-    return rank
+    files = [image.file for image in images]
+    fingerprints = [image.fingerprint for image in images]
+    paths = [f.path for f in files]
+    keys = (  # np.lexsort: the last key is the primary one
+        np.array(paths, dtype=str),
+        np.fromiter(map(len, paths), np.int64, len(paths)),
+        np.fromiter((f.mtime_ns for f in files), np.int64, len(files)),
+        np.fromiter((FORMAT_QUALITY.get(fp.format.upper(), UNKNOWN_FORMAT_QUALITY) for fp in fingerprints), np.int64),
+        -np.fromiter((f.size_bytes for f in files), np.int64, len(files)),
+        -np.fromiter((fp.width * fp.height for fp in fingerprints), np.int64, len(fingerprints)),
+    )
+    rank = np.empty(len(images), np.int64)
+    rank[np.lexsort(keys)] = np.arange(len(images))
+    return rank.tolist()
 
 
 def choose_keeper(members: Sequence[int], images: Sequence[ImageRecord], rank: Sequence[int]) -> int:
     """Best-ranked member; a member under a protected root always wins over unprotected ones."""
-    return min(members, key=lambda i: (not images[i].file.protected, rank[i], i))
+    protected = [i for i in members if images[i].file.protected]
+    return min(protected or members, key=rank.__getitem__)
 
 
 def keep_best_marks(groups: Sequence[Group], images: Sequence[ImageRecord]) -> frozenset[int]:
@@ -53,9 +65,3 @@ def keep_best_marks(groups: Sequence[Group], images: Sequence[ImageRecord]) -> f
     return frozenset(
         m.image for g in groups for m in g.members if m.image != g.keeper and not images[m.image].file.protected
     )
-
-
-def _keep_best_key(image: ImageRecord) -> tuple:
-    fp = image.fingerprint
-    quality = FORMAT_QUALITY.get(fp.format.upper(), UNKNOWN_FORMAT_QUALITY)
-    return (-image.pixels, -image.file.size_bytes, quality, image.file.mtime_ns, len(image.path), image.path)
