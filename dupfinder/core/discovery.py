@@ -193,7 +193,9 @@ class _Walker:
         if ident in self.seen_files:
             return
         self.seen_files.add(ident)
-        self.entries.append(FileEntry(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, protected))
+        self.entries.append(
+            FileEntry(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, protected, st.st_ctime_ns)
+        )
         self.meter.advance(1, path)
 
     def _walk(self, stack: list[_Dir]) -> None:

@@ -51,6 +51,7 @@ class FileEntry:
     dev: int
     ino: int
     protected: bool = False  # under a protected ("reference") folder: always kept
+    ctime_ns: int = 0  # inode change time: reveals a rewrite whose mtime was put back (0 = unknown)
 
     @property
     def identity(self) -> tuple[int, int]:

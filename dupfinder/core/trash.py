@@ -289,17 +289,8 @@ def _survivor_problem(plan: _Plan, images: Sequence[ImageRecord], image: int) ->
 
 
 def _still_there(record: ImageRecord) -> bool:
-    entry = record.file
-    try:
-        st = os.stat(entry.path)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == (
-        entry.dev,
-        entry.ino,
-        entry.size_bytes,
-        entry.mtime_ns,
-    )
+    """A survivor must pass the same checks as a file about to be trashed: the scanned file, unchanged."""
+    return _changed_since_scan(record) is None
 
 
 def _changed_since_scan(record: ImageRecord) -> str | None:
@@ -327,4 +318,6 @@ def _changed_since_scan(record: ImageRecord) -> str | None:
                 return "changed since the scan (content differs)"
         except OSError as exc:
             return f"cannot be read to check it: {exc.strerror or exc}"
+    if entry.ctime_ns and st.st_ctime_ns != entry.ctime_ns:
+        return "changed since the scan (rewritten, relinked or its permissions changed)"
     return None
