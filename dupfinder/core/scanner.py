@@ -1,0 +1,145 @@
+"""One scan, start to finish: discover → cache → fingerprint → digests → pairs → ScanResult.
+
+The only orchestration in the engine; the CLI and the GUI both call `run_scan` and nothing below it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+
+from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.discovery import discover
+from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
+from dupfinder.core.grouping import find_pairs
+from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
+from dupfinder.core.options import ScanOptions
+from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
+
+log = logging.getLogger(__name__)
+
+CACHE_BATCH = 256  # fingerprints per cache transaction: a killed scan loses at most this many
+
+
+class _NoCache:
+    """Stands in for FingerprintCache when the user turned caching off."""
+
+    warnings: tuple[str, ...] = ()
+
+    def lookup(self, entries: Sequence[FileEntry]) -> dict[int, Fingerprint]:
+        return {}
+
+    def store(self, items) -> None:
+        pass
+
+    def lookup_digests(self, entries: Sequence[FileEntry]) -> dict[int, bytes]:
+        return {}
+
+    def store_digests(self, items) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def run_scan(
+    options: ScanOptions,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ScanResult:
+    """Scan options.roots and return everything found. Raises ScanCancelled when `cancel` is set; fingerprints
+    computed until then are already in the cache, so the next scan resumes where this one stopped."""
+    started = time.monotonic()
+    cancel = cancel or CancelToken()
+    entries, problems = discover(options, progress=progress, cancel=cancel)
+    cache = FingerprintCache(options.cache_path, FINGERPRINT_RECIPE) if options.use_cache else _NoCache()
+    try:
+        fingerprints = cache.lookup(entries)
+        from_cache = len(fingerprints)
+        decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel)
+        images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
+        images = _with_digests(images, cache, progress, cancel)
+        warnings = tuple(cache.warnings)
+    finally:
+        cache.close()
+    hashes = [options.hash_kind.of(image.fingerprint) for image in images]
+    pairs = find_pairs(
+        hashes, [image.digest for image in images], options.pair_distance_bits, progress=progress, cancel=cancel
+    )
+    stats = ScanStats(
+        files_seen=len(entries),
+        images_fingerprinted=decoded,
+        images_from_cache=from_cache,
+        skipped=len(problems),
+        elapsed_s=time.monotonic() - started,
+    )
+    return ScanResult(
+        roots=options.roots,
+        protected_roots=options.protected_roots,
+        images=images,
+        problems=tuple(sorted(problems, key=lambda p: p.path)),
+        pairs=pairs,
+        hash_name=options.hash_kind.value,
+        hash_bits=options.hash_kind.bits,
+        max_distance_bits=options.pair_distance_bits,
+        stats=stats,
+        warnings=warnings,
+    )
+
+
+def _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel) -> int:
+    """Decode what the cache did not know, storing results in batches (flushed on cancel too)."""
+    todo = [i for i in range(len(entries)) if i not in fingerprints]
+    batch: list[tuple[FileEntry, Fingerprint]] = []
+    try:
+        for k, result in fingerprint_files(
+            [entries[i] for i in todo],
+            workers=options.workers,
+            timeout_s=options.decode_timeout_s,
+            progress=progress,
+            cancel=cancel,
+        ):
+            i = todo[k]
+            if isinstance(result, Problem):
+                problems.append(result)
+                continue
+            fingerprints[i] = result
+            batch.append((entries[i], result))
+            if len(batch) >= CACHE_BATCH:
+                cache.store(batch)
+                batch = []
+    finally:
+        cache.store(batch)
+    return sum(1 for i in todo if i in fingerprints)
+
+
+def _with_digests(images, cache, progress, cancel) -> tuple[ImageRecord, ...]:
+    """Content digests, only for images that share their size with another image (only those can be identical)."""
+    by_size: dict[int, list[int]] = defaultdict(list)
+    for i, image in enumerate(images):
+        by_size[image.file.size_bytes].append(i)
+    candidates = [i for group in by_size.values() if len(group) > 1 for i in group]
+    if not candidates:
+        return images
+    known = cache.lookup_digests([images[i].file for i in candidates])
+    digests = {candidates[k]: d for k, d in known.items()}
+    meter = ProgressMeter(ScanStage.COMPARING, len(candidates) - len(known), progress)
+    computed = []
+    for i in candidates:
+        if i in digests:
+            continue
+        cancel.raise_if_cancelled()
+        image = images[i]
+        try:
+            digests[i] = content_digest(image.path)
+        except OSError as exc:  # readable a moment ago; without a digest it is simply not byte-compared
+            log.warning("cannot read %s for its content digest: %s", image.path, exc)
+            continue
+        computed.append((image.file, digests[i]))
+        meter.advance(current_path=image.path)
+    cache.store_digests(computed)
+    meter.finish()
+    return tuple(ImageRecord(im.file, im.fingerprint, digests.get(i)) for i, im in enumerate(images))
