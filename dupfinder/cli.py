@@ -1,0 +1,288 @@
+"""Command line: `dupfinder scan FOLDER...` for servers, NAS boxes and dataset clean-up; `dupfinder` opens the app.
+
+A thin front end over dupfinder.core: it parses, prints and asks; the engine decides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Sequence
+
+from dupfinder import __version__
+from dupfinder.core import report
+from dupfinder.core.grouping import regroup
+from dupfinder.core.models import Group, ScanResult
+from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
+from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
+from dupfinder.core.scanner import run_scan
+from dupfinder.core.selection import keep_best_marks
+from dupfinder.formatting import human_bytes, human_count, human_duration
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("scan", "undo", "gui")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dupfinder",
+        description="Find duplicate and near-duplicate photos. Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dupfinder {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan folders and print the duplicate groups")
+    scan.add_argument("folders", nargs="+", metavar="FOLDER", help="folders to scan (recursively)")
+    scan.add_argument(
+        "--protect", action="append", default=[], metavar="FOLDER",
+        help="a folder whose files are always kept (may repeat; it is scanned too)",
+    )  # fmt: skip
+    how = scan.add_argument_group("how alike is alike")
+    how.add_argument(
+        "--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
+        help="strict: the same picture resized/recompressed; normal: also light edits; loose: also crops, "
+        "text, stickers (default: %(default)s)",
+    )  # fmt: skip
+    how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
+    how.add_argument(
+        "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
+        help="fingerprint used to compare images (default: %(default)s)",
+    )  # fmt: skip
+    which = scan.add_argument_group("which files")
+    which.add_argument(
+        "--ext", metavar="LIST",
+        help="comma-separated extensions to consider (default: " + ",".join(sorted(e[1:] for e in DEFAULT_EXTENSIONS))
+        + ")",
+    )  # fmt: skip
+    which.add_argument("--min-size", type=parse_size, default=0, metavar="SIZE", help="skip files smaller (e.g. 20k)")
+    out = scan.add_argument_group("output")
+    out.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    out.add_argument("--csv", metavar="FILE", help="also write the results as CSV (one row per file)")
+    out.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    out.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    act = scan.add_argument_group("clean up")
+    act.add_argument(
+        "--trash-duplicates", action="store_true",
+        help="move every copy but the best-resolution one of each group to the system trash",
+    )  # fmt: skip
+    act.add_argument("--dry-run", action="store_true", help="with --trash-duplicates: show what would be moved")
+    act.add_argument("--yes", action="store_true", help="with --trash-duplicates: do not ask for confirmation")
+    perf = scan.add_argument_group("performance")
+    perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
+    perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
+    perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
+
+    commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
+    gui = commands.add_parser("gui", help="open the desktop app (the default; `dupfinder FOLDER...` works too)")
+    gui.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to put in the folder list")
+    return parser
+
+
+def parse_size(text: str) -> int:
+    """'500', '20k', '1.5MB', '2 GiB' -> bytes (binary multiples)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*", text.lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 500, 20k, 1.5m)")
+    return int(float(match.group(1)) * 1024 ** " kmg".index(match.group(2) or " "))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or not (argv[0] in COMMANDS or argv[0].startswith("-")):
+        return open_app(argv)  # `dupfinder` or `dupfinder FOLDER...` (as the desktop launcher calls it)
+    args = build_parser().parse_args(argv)
+    if args.command == "gui":
+        return open_app(args.folders)
+    if args.command == "undo":
+        return undo_command()
+    return scan_command(args)
+
+
+def open_app(folders: Sequence[str]) -> int:
+    from dupfinder.gui.app import main as gui_main  # Qt is only loaded for the app
+
+    return gui_main(list(folders))
+
+
+def scan_command(args: argparse.Namespace) -> int:
+    hash_kind = HashKind(args.hash)
+    try:
+        options = ScanOptions(
+            roots=tuple(args.folders) + tuple(args.protect),
+            protected_roots=tuple(args.protect),
+            extensions=frozenset(e.strip() for e in args.ext.split(",") if e.strip())
+            if args.ext
+            else DEFAULT_EXTENSIONS,
+            min_size_bytes=args.min_size,
+            hash_kind=hash_kind,
+            max_distance_bits=args.max_distance,
+            use_cache=not args.no_cache,
+            cache_path=args.cache,
+            workers=args.workers,
+        )
+    except ValueError as exc:
+        print(f"dupfinder: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    threshold = args.max_distance if args.max_distance is not None else preset_distance(Preset(args.preset), hash_kind)
+    bar = ProgressBar(enabled=sys.stderr.isatty() and not args.no_progress)
+    try:
+        result = run_in_thread(options, bar)
+    except ScanCancelled:
+        bar.clear()
+        print("dupfinder: scan interrupted; fingerprints so far are cached, the next scan resumes.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.clear()
+    groups = regroup(result, threshold)
+    marks = keep_best_marks(groups, result.images)
+    preset = None if args.max_distance is not None else args.preset
+    if not args.quiet:
+        print_groups(result, groups, marks)
+    print_summary(result, groups, marks, threshold)
+    if args.json:
+        report.write_json(
+            args.json, report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset)
+        )
+    if args.csv:
+        report.write_csv(args.csv, result, groups, marks)
+    if args.trash_duplicates:
+        return trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
+    return EXIT_OK
+
+
+def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:
+    """Scan on a worker thread so Ctrl+C cancels cleanly (the cache is flushed) instead of tearing the scan down."""
+    cancel = CancelToken()
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = run_scan(options, progress=bar.update, cancel=cancel)
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="dupfinder-scan", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+class ProgressBar:
+    """One self-overwriting status line on stderr: phase, count, rate, ETA."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._shown = False
+
+    def update(self, event: ProgressEvent) -> None:
+        if not self.enabled:
+            return
+        width = shutil.get_terminal_size((80, 20)).columns
+        if event.total:
+            filled = int(20 * min(event.done, event.total) / event.total)
+            bar = "█" * filled + "░" * (20 - filled)
+            text = f"{bar} {event.stage.value} {human_count(event.done)}/{human_count(event.total)}"
+        else:
+            text = f"{event.stage.value} {human_count(event.done)}"
+        if event.rate_per_s:
+            text += f" · {event.rate_per_s:,.0f}/s"
+        if event.eta_s is not None and event.total:
+            text += f" · about {human_duration(event.eta_s)} left"
+        sys.stderr.write("\r" + text[: width - 1].ljust(width - 1))
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            width = shutil.get_terminal_size((80, 20)).columns
+            sys.stderr.write("\r" + " " * (width - 1) + "\r")
+            sys.stderr.flush()
+            self._shown = False
+
+
+def print_groups(result: ScanResult, groups: Sequence[Group], marks) -> None:
+    for number, group in enumerate(groups, 1):
+        size = human_bytes(report.reclaimable_bytes(result, [group], marks))
+        print(f"Group {number} · {len(group.members)} files · {size} reclaimable")
+        for member in group.members:
+            image = result.images[member.image]
+            fp = image.fingerprint
+            action = "keep " if member.image not in marks else "trash"
+            alike = "identical" if member.identical else f"{member.similarity:5.1f} %"
+            tags = " ★ best" if member.image == group.keeper else ""
+            tags += " (protected)" if image.file.protected else ""
+            print(
+                f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
+                f"{printable(image.path)}{tags}"
+            )
+        print()
+
+
+def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold: int) -> None:
+    stats = result.stats
+    duplicates = sum(len(g.members) - 1 for g in groups)
+    print(
+        f"Files seen: {human_count(stats.files_seen)} · fingerprinted: "
+        f"{human_count(stats.images_fingerprinted + stats.images_from_cache)} "
+        f"({human_count(stats.images_from_cache)} from cache) · skipped: {human_count(stats.skipped)}"
+    )
+    print(
+        f"Groups: {human_count(len(groups))} · duplicates: {human_count(duplicates)} · reclaimable: "
+        f"{human_bytes(report.reclaimable_bytes(result, groups, marks))} · threshold: {threshold} of "
+        f"{result.hash_bits} bits ({result.hash_name}) · time: {human_duration(stats.elapsed_s)}"
+    )
+    if result.problems:
+        print(f"Skipped {len(result.problems)} file(s):")
+        for problem in result.problems:
+            print(f"  {printable(problem.path)}: {problem.reason}")
+    for warning in result.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+
+
+def printable(path: str) -> str:
+    """A path the terminal can show, even when the name is not valid UTF-8."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def trash_command(result: ScanResult, groups: Sequence[Group], marks, *, dry_run: bool, assume_yes: bool) -> int:
+    from dupfinder.core.trash import trash_files
+
+    if not marks:
+        print("Nothing to move to the trash.")
+        return EXIT_OK
+    count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
+    if not dry_run and not assume_yes:
+        if not sys.stdin.isatty():
+            print("dupfinder: not asking without a terminal; add --yes to move the files.", file=sys.stderr)
+            return EXIT_USAGE
+        answer = input(f"Move {count} file(s) ({size}) to the trash? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was moved.")
+            return EXIT_OK
+    outcome = trash_files(result, groups, marks, dry_run=dry_run)
+    verb = "Would move" if dry_run else "Moved"
+    print(f"{verb} {len(outcome.moved)} file(s) ({human_bytes(outcome.bytes_moved)}) to the trash.")
+    for item in outcome.refused:
+        print(f"  kept {printable(item.path)}: {item.reason}")
+    for item in outcome.failed:
+        print(f"  could not move {printable(item.path)}: {item.reason}", file=sys.stderr)
+    if not dry_run and outcome.moved:
+        print("Undo with: dupfinder undo")
+    return EXIT_PROBLEM if outcome.failed else EXIT_OK
+
+
+def undo_command() -> int:
+    from dupfinder.core.undo import undo_last_cleanup
+
+    outcome = undo_last_cleanup()
+    print(outcome.message)
+    return EXIT_PROBLEM if outcome.not_restored else EXIT_OK
