@@ -34,8 +34,13 @@ from PySide6.QtWidgets import (
 
 from dupfinder import __version__
 from dupfinder.core import report
+from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance, similarity_percent
+from dupfinder.core.scanner import run_scan
+from dupfinder.core.selection import choose_keeper, keep_best_marks, quality_rank
+from dupfinder.core.trash import trash_files
+from dupfinder.core.undo import undo_last_cleanup
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.folders_widget import FoldersWidget
 from dupfinder.gui.formatting import human_bytes, plural, progress_text
@@ -302,8 +307,6 @@ class MainWindow(QMainWindow):
             if not self.folders.count():
                 self.statusBar().showMessage("Add a folder first.", 5000)
             return
-        from dupfinder.core.scanner import run_scan
-
         folders = self.folders.folders()
         options = ScanOptions(
             roots=tuple(path for path, _ in folders), protected_roots=tuple(path for path, p in folders if p)
@@ -357,8 +360,6 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_scan_done(self, result: ScanResult) -> None:
-        from dupfinder.core.selection import quality_rank
-
         self.result = result
         self._rank = quality_rank(result.images)
         self._gone = set()
@@ -372,11 +373,12 @@ class MainWindow(QMainWindow):
         self.problems_button.setText(f"{plural(problems, 'file')} could not be read")
         self.problems_button.setVisible(problems > 0)
         stats = result.stats
-        self.statusBar().showMessage(
+        summary = (
             f"Scanned {plural(len(result.images), 'photo')} in {stats.elapsed_s:.1f} s "
-            f"({stats.images_from_cache:,} from the cache).",
-            15000,
+            f"({stats.images_from_cache:,} from the cache)."
         )
+        # Warnings (e.g. a broken cache that was set aside) stay until the next message: the user should see them.
+        self.statusBar().showMessage(" ".join([summary, *result.warnings]), 0 if result.warnings else 15000)
 
     # ------------------------------------------------------------------------------------------------ threshold
     def _configure_slider(self, max_bits: int, value: int | None) -> None:
@@ -406,8 +408,6 @@ class MainWindow(QMainWindow):
         """Regroup from the stored pairs at the slider's distance (no image I/O)."""
         if self.result is None:
             return
-        from dupfinder.core.grouping import regroup
-
         groups = [self._visible(group) for group in regroup(self.result, self.distance_bits)]
         self.model.set_groups(self.result, [g for g in groups if g is not None])
         self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
@@ -511,8 +511,6 @@ class MainWindow(QMainWindow):
         """Every group keeps its best copy (core's choice); all others are marked."""
         if self.result is None:
             return
-        from dupfinder.core.selection import choose_keeper, keep_best_marks
-
         for row, group in enumerate(self.model.groups()):
             keeper = choose_keeper(group.images, self.result.images, self._rank)
             if keeper != group.keeper:
@@ -590,8 +588,6 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        from dupfinder.core.trash import trash_files
-
         task = self._start_task(functools.partial(trash_files, self.result, groups, marked), "Moving to the Trash…")
         task.succeeded.connect(self._on_trash_done)
         task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
@@ -630,8 +626,6 @@ class MainWindow(QMainWindow):
     def undo_last_cleanup(self) -> None:
         if self.busy:
             return
-        from dupfinder.core.undo import undo_last_cleanup
-
         task = self._start_task(lambda progress, cancel: undo_last_cleanup(), "Putting files back…")
         task.succeeded.connect(self._on_undo_done)
         task.failed.connect(lambda message: QMessageBox.critical(self, "Undo failed", message))

@@ -143,11 +143,6 @@ def test_undo_button_refuses_to_overwrite_a_file_that_appeared_since(qtbot, wind
     assert "a file now exists at the original path" in window._trouble_box.detailedText()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP main_window.py: ScanResult.warnings (e.g. 'the fingerprint cache was corrupt and was set aside') are "
-    "never shown in the GUI; the CLI prints them on stderr",
-)
 def test_a_broken_cache_is_mentioned_in_the_window(qtbot, photos, monkeypatch):
     cache = os.path.join(os.environ["DUPFINDER_CACHE_DIR"], "fingerprints.sqlite3")
     with open(cache, "wb") as f:
