@@ -84,6 +84,27 @@ def find_pairs(
     )
 
 
+def pairs_for_parts(
+    part_hashes: Sequence[Sequence[int]],
+    digests: Sequence[bytes | None],
+    max_distance_bits: int,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Pairs:
+    """Pairs for a fingerprint of one or more parts (options.HashKind): alike only when alike in every part, at the
+    largest of the parts' distances. The first part's pairs are searched; the other parts can only veto them."""
+    pairs = find_pairs(part_hashes[0], digests, max_distance_bits, progress=progress, cancel=cancel)
+    if len(part_hashes) == 1 or not len(pairs):
+        return pairs
+    distance = pairs.distance_bits.astype(np.int64)
+    for hashes in part_hashes[1:]:
+        values = np.array(hashes, dtype=np.uint64)
+        distance = np.maximum(distance, np.bitwise_count(values[pairs.left] ^ values[pairs.right]))
+    keep = (distance <= max_distance_bits) | pairs.identical
+    return Pairs(pairs.left[keep], pairs.right[keep], distance[keep].astype(np.uint8), pairs.identical[keep])
+
+
 def cluster(pairs: Pairs, rank: Sequence[int], max_distance_bits: int, hash_bits: int) -> list[tuple[Member, ...]]:
     """Groups at a threshold from the stored pairs, without chaining (see the module docstring). rank[i] orders
     image i as a reference (lower = preferred). Only groups with >= 2 members; members after the reference are in

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
-from dupfinder.core.grouping import find_pairs
+from dupfinder.core.grouping import pairs_for_parts
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -65,10 +65,9 @@ def run_scan(
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
-    hashes = [options.hash_kind.of(image.fingerprint) for image in images]
-    pairs = find_pairs(
-        hashes, [image.digest for image in images], options.pair_distance_bits, progress=progress, cancel=cancel
-    )
+    part_hashes = [[getattr(im.fingerprint, part) for im in images] for part in options.hash_kind.parts]
+    digests = [image.digest for image in images]
+    pairs = pairs_for_parts(part_hashes, digests, options.pair_distance_bits, progress=progress, cancel=cancel)
     stats = ScanStats(
         files_seen=len(entries),
         images_fingerprinted=decoded,

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from dupfinder.core.grouping import find_pairs, regroup
+from dupfinder.core.grouping import pairs_for_parts, regroup
 from dupfinder.core.options import PRESET_DISTANCES, HashKind, Preset, ScanOptions
 from dupfinder.core.scanner import run_scan
 
@@ -53,15 +53,15 @@ def main() -> int:
     print(f"{len(base.images)} images, {len(base.problems)} skipped, scan {base.stats.elapsed_s:.1f} s\n")
     for kind in kinds:
         presets = {d: p.value for p, d in PRESET_DISTANCES[kind].items()}
-        top = PRESET_DISTANCES[kind][Preset.LOOSE] + args.margin * len(kind.parts)
-        hashes = [kind.of(im.fingerprint) for im in base.images]
-        pairs = find_pairs(hashes, [im.digest for im in base.images], top)
+        top = PRESET_DISTANCES[kind][Preset.LOOSE] + args.margin
+        part_hashes = [[getattr(im.fingerprint, part) for im in base.images] for part in kind.parts]
+        pairs = pairs_for_parts(part_hashes, [im.digest for im in base.images], top)
         result = dataclasses.replace(
             base, pairs=pairs, hash_name=kind.value, hash_bits=kind.bits, max_distance_bits=top
         )
         print(f"== {kind.value} ({kind.bits} bits)")
         print(f"{'dist':>4} {'prec':>6} {'recall':>6} {'F1':>6} {'hardneg':>8} {'groups':>6}")
-        for distance in range(0, top + 1, len(kind.parts)):
+        for distance in range(top + 1):
             groups = regroup(result, distance)
             score = scorer.score(truth, grouping_json(result, groups, args.corpus))
             mark = f"  <- {presets[distance]}" if distance in presets else ""

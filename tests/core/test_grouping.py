@@ -205,3 +205,20 @@ def test_regroup_ties_sorted_by_reference_path():
     ]
     groups = regroup(_result(images), 2)
     assert [images[g.reference].path for g in groups] == ["/r/a1.jpg", "/r/z1.jpg"]
+
+
+def test_a_combined_fingerprint_takes_the_largest_distance_of_its_parts():
+    from dupfinder.core.grouping import pairs_for_parts
+
+    phash = [0b0, 0b11, 0b1111, 0b0]  # 0~1: 2 bits, 0~2: 4 bits, 0 and 3 share a hash
+    dhash = [0b0, 0b1, (1 << 20) - 1, 1 << 63]  # ...but 0~2 differ by 20 bits and 0~3 by 1
+    pairs = pairs_for_parts([phash, dhash], [None, None, None, None], 6)
+    found = {(int(a), int(b)): int(d) for a, b, d in zip(pairs.left, pairs.right, pairs.distance_bits, strict=True)}
+    assert found == {(0, 1): 2, (0, 3): 1, (1, 3): 2}  # every pair with image 2 is vetoed by dHash
+
+
+def test_identical_bytes_survive_a_dhash_veto():
+    from dupfinder.core.grouping import pairs_for_parts
+
+    pairs = pairs_for_parts([[0, 0], [0, (1 << 40) - 1]], [b"same", b"same"], 4)
+    assert list(pairs.identical) == [True] and int(pairs.left[0]) == 0 and int(pairs.right[0]) == 1
