@@ -224,7 +224,8 @@ class CompareView(QScrollArea):
         self._current = -1
         if result is None or group is None:
             return
-        for member in group.members:
+        # The best copy first: it is the one the user compares the others against when deciding what to keep.
+        for member in sorted(group.members, key=lambda m: m.image != best):
             card = PhotoCard(result, group, member, best, self._strip)
             card.toggled.connect(self.toggled)
             card.activated.connect(self.activated)

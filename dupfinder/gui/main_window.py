@@ -36,7 +36,15 @@ from dupfinder import __version__
 from dupfinder.core import report
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
-from dupfinder.core.options import DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance, similarity_percent
+from dupfinder.core.options import (
+    DEFAULT_HASH,
+    LOOSER_MARGIN_BITS,
+    HashKind,
+    Preset,
+    ScanOptions,
+    preset_distance,
+    similarity_percent,
+)
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import choose_keeper, keep_best_marks, quality_rank
 from dupfinder.core.trash import trash_files
@@ -155,12 +163,12 @@ class MainWindow(QMainWindow):
         progress_layout.setContentsMargins(0, 0, 0, 0)
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumWidth(320)
+        self.progress_bar.setMinimumWidth(240)
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_task)
-        progress_layout.addWidget(self.progress_bar)
-        progress_layout.addWidget(self.progress_label, 1)
+        progress_layout.addWidget(self.progress_bar, 2)
+        progress_layout.addWidget(self.progress_label, 3)
         progress_layout.addWidget(self.cancel_button)
         self.progress_row.setVisible(False)
         outer.addWidget(self.progress_row)
@@ -222,7 +230,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([380, 1100])
+        self.splitter.setSizes([440, 1040])
         self.pages.addWidget(self.splitter)
         outer.addWidget(self.pages, 1)
 
@@ -720,7 +728,9 @@ class MainWindow(QMainWindow):
         for path, protected in self.settings.folders():
             if os.path.isdir(path):
                 self.folders.add_folder(path, protected)
-        self._configure_slider(preset_distance(Preset.LOOSE, self._hash_kind), self.settings.distance_bits())
+        self._configure_slider(
+            preset_distance(Preset.LOOSE, self._hash_kind) + LOOSER_MARGIN_BITS, self.settings.distance_bits()
+        )
         key = self.settings.sort_key()
         for i, (_, choice) in enumerate(SORT_CHOICES):
             if choice.value == key:
