@@ -6,6 +6,7 @@ A thin front end over dupfinder.core: it parses, prints and asks; the engine dec
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -96,9 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "gui":
         return open_app(args.folders)
-    if args.command == "undo":
-        return undo_command()
-    return scan_command(args)
+    try:
+        return undo_command() if args.command == "undo" else scan_command(args)
+    except BrokenPipeError:  # `dupfinder scan ... | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def open_app(folders: Sequence[str]) -> int:
@@ -138,15 +141,15 @@ def scan_command(args: argparse.Namespace) -> int:
     groups = regroup(result, threshold)
     marks = keep_best_marks(groups, result.images)
     preset = None if args.max_distance is not None else args.preset
-    if not args.quiet:
-        print_groups(result, groups, marks)
-    print_summary(result, groups, marks, threshold)
-    if args.json:
+    if args.json:  # files first: they must not depend on stdout staying open (`| head`)
         report.write_json(
             args.json, report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset)
         )
     if args.csv:
         report.write_csv(args.csv, result, groups, marks)
+    if not args.quiet:
+        print_groups(result, groups, marks)
+    print_summary(result, groups, marks, threshold)
     if args.trash_duplicates:
         return trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
     return EXIT_OK
@@ -238,7 +241,7 @@ def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold:
     print(
         f"Groups: {human_count(len(groups))} · duplicates: {human_count(duplicates)} · reclaimable: "
         f"{human_bytes(report.reclaimable_bytes(result, groups, marks))} · threshold: {threshold} of "
-        f"{result.hash_bits} bits ({result.hash_name}) · time: {human_duration(stats.elapsed_s)}"
+        f"{result.hash_bits} bits ({result.hash_name}) · time: {elapsed_text(stats.elapsed_s)}"
     )
     if result.problems:
         print(f"Skipped {len(result.problems)} file(s):")
@@ -246,6 +249,10 @@ def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold:
             print(f"  {printable(problem.path)}: {problem.reason}")
     for warning in result.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
+
+
+def elapsed_text(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 60 else human_duration(seconds)
 
 
 def printable(path: str) -> str:
