@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
         help="fingerprint used to compare images (default: %(default)s)",
     )  # fmt: skip
+    how.add_argument(
+        "--turned", action="store_true",
+        help="also find copies that are mirrored or turned by 90/180/270 degrees (phash/dhash only; ~4x slower "
+        "comparing, decoding unchanged)",
+    )  # fmt: skip
     which = scan.add_argument_group("which files")
     which.add_argument(
         "--ext", metavar="LIST",
@@ -125,6 +130,7 @@ def scan_command(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_path=args.cache,
             workers=args.workers,
+            match_turned=args.turned,
         )
     except ValueError as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)

@@ -26,18 +26,18 @@ from dupfinder.core.models import FileEntry, Fingerprint
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x64757066  # "dupf": marks the file as ours, so we never drop another program's tables
 WRITE_BATCH_ROWS = 2000  # rows per transaction: bounds what a kill can lose, costs little (no fsync per commit)
 _LOOKUP_CHUNK = 500  # paths per "IN (...)" query, well under SQLite's bound-parameter limit
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
-_FP_COLUMNS = "path, size_bytes, mtime_ns, width, height, format, ahash, phash, dhash, whash, taken"
+_FP_COLUMNS = "path, size_bytes, mtime_ns, width, height, format, ahash, phash, dhash, whash, taken, turned"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE fingerprints (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
     " width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, ahash BLOB NOT NULL,"
-    " phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL, taken TEXT) WITHOUT ROWID",
+    " phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL, taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
     "CREATE TABLE digests (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
     " digest BLOB NOT NULL) WITHOUT ROWID",
 )
@@ -54,7 +54,15 @@ def _hash_bytes(value: int) -> bytes:
 
 def _fingerprint_columns(fp: Fingerprint) -> tuple:
     hashes = (_hash_bytes(fp.ahash), _hash_bytes(fp.phash), _hash_bytes(fp.dhash), _hash_bytes(fp.whash))
-    return (fp.width, fp.height, fp.format, *hashes, fp.taken)
+    turned = b"".join(value.to_bytes(8, "big") for value in (*fp.turned_phash, *fp.turned_dhash))
+    return (fp.width, fp.height, fp.format, *hashes, fp.taken, turned)
+
+
+def _turned_hashes(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The turned pHashes and dHashes packed by _fingerprint_columns (two halves of 8-byte values)."""
+    values = tuple(int.from_bytes(blob[k : k + 8], "big") for k in range(0, len(blob), 8))
+    half = len(values) // 2
+    return values[:half], values[half:]
 
 
 def _rollback(db: sqlite3.Connection) -> None:
@@ -109,18 +117,18 @@ class FingerprintCache:
         index, rows = self._fetch("fingerprints", _FP_COLUMNS, entries)
         out: dict[int, Fingerprint] = {}
         h = int.from_bytes
-        for path, size_bytes, mtime_ns, width, height, fmt, ahash, phash, dhash, whash, taken in rows:
+        for path, size_bytes, mtime_ns, width, height, fmt, ahash, phash, dhash, whash, taken, turned in rows:
             i = index[path]
             entry = entries[i]
             if size_bytes == entry.size_bytes and mtime_ns == entry.mtime_ns:
                 hashes = h(ahash, "big"), h(phash, "big"), h(dhash, "big"), h(whash, "big")
-                out[i] = Fingerprint(width, height, fmt, *hashes, taken)
+                out[i] = Fingerprint(width, height, fmt, *hashes, taken, *_turned_hashes(turned))
         return out
 
     def store(self, items: Iterable[tuple[FileEntry, Fingerprint]]) -> None:
         """Insert or replace, WRITE_BATCH_ROWS rows per transaction."""
         rows = ((os.fsencode(e.path), e.size_bytes, e.mtime_ns, *_fingerprint_columns(fp)) for e, fp in items)
-        self._write(f"INSERT OR REPLACE INTO fingerprints ({_FP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self._write(f"INSERT OR REPLACE INTO fingerprints ({_FP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     def lookup_digests(self, entries: Sequence[FileEntry]) -> dict[int, bytes]:
         """Index into `entries` -> cached content digest, for the entries whose file is unchanged."""

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from dupfinder.core import selection
-from dupfinder.core.hamming import pairs_within, to_words, work_units
+from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
 from dupfinder.core.models import Group, Member, Pairs, ScanResult
 from dupfinder.core.options import similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -103,6 +103,59 @@ def pairs_for_parts(
         distance = np.maximum(distance, np.bitwise_count(values[pairs.left] ^ values[pairs.right]))
     keep = (distance <= max_distance_bits) | pairs.identical
     return Pairs(pairs.left[keep], pairs.right[keep], distance[keep].astype(np.uint8), pairs.identical[keep])
+
+
+def pairs_with_turns(
+    part_hashes: Sequence[Sequence[int]],
+    turned_part_hashes: Sequence[Sequence[Sequence[int]]],
+    digests: Sequence[bytes | None],
+    max_distance_bits: int,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Pairs:
+    """pairs_for_parts(), plus pairs where one image matches the other mirrored or turned.
+
+    turned_part_hashes[p][i] holds image i's hashes of part p in each other orientation (Fingerprint.turned_*).
+    An image's turned hashes are compared with every upright hash (7n x n comparisons), and a turned match must hold
+    in every part for the same orientation. A pair found both ways keeps its smaller distance."""
+    pairs = pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
+    turned = [np.array(t, dtype=np.uint64).reshape(len(t), -1) for t in turned_part_hashes]
+    turns = turned[0].shape[1] if turned and turned[0].size else 0
+    if not turns:
+        return pairs
+    meter = ProgressMeter(ScanStage.COMPARING, turned[0].size, progress)
+
+    def tick(rows: int) -> None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        meter.advance(rows)
+
+    upright = [np.array(h, dtype=np.uint64) for h in part_hashes]
+    flat = [t.reshape(-1) for t in turned]
+    query, key, distance = pairs_between(flat[0], upright[0], max_distance_bits, tick)
+    distance = distance.astype(np.int64)
+    for up, tu in zip(upright[1:], flat[1:], strict=True):
+        distance = np.maximum(distance, np.bitwise_count(tu[query] ^ up[key]))
+    owner = query // turns
+    keep = (distance <= max_distance_bits) & (owner != key)
+    owner, key, distance = owner[keep], key[keep], distance[keep]
+    count = len(part_hashes[0])
+    keys = np.concatenate([pairs.left.astype(np.int64) * count + pairs.right, np.minimum(owner, key) * count +
+                           np.maximum(owner, key)])  # fmt: skip
+    distances = np.concatenate([pairs.distance_bits.astype(np.int64), distance])
+    identical = np.concatenate([pairs.identical, np.zeros(len(distance), bool)])
+    order = np.lexsort((distances, keys))
+    keys, distances, identical = keys[order], distances[order], identical[order]
+    first = np.ones(len(keys), bool)
+    first[1:] = keys[1:] != keys[:-1]
+    meter.finish()
+    return Pairs(
+        (keys[first] // count).astype(np.int32),
+        (keys[first] % count).astype(np.int32),
+        distances[first].astype(np.uint8),
+        identical[first],
+    )
 
 
 def cluster(pairs: Pairs, rank: Sequence[int], max_distance_bits: int, hash_bits: int) -> list[tuple[Member, ...]]:

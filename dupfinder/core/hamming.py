@@ -126,6 +126,24 @@ def brute_force(values: np.ndarray, r: int, tick: Tick) -> tuple[np.ndarray, np.
     return _concat(lefts, rights, dists)
 
 
+def pairs_between(
+    queries: np.ndarray, keys: np.ndarray, r: int, tick: Tick
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query index, key index, distance) of every query/key pair of 64-bit values within r bits, by blocked brute
+    force: used for the mirrored and turned hashes, which are compared with the upright ones only."""
+    rows = max(1, BLOCK_ELEMENTS // max(1, len(keys)))
+    found_q, found_k, found_d = [], [], []
+    for start in range(0, len(queries), rows):
+        block = queries[start : start + rows]
+        distance = np.bitwise_count(block[:, None] ^ keys[None, :])
+        q, k = np.nonzero(distance <= r)
+        found_q.append(q + start)
+        found_k.append(k)
+        found_d.append(distance[q, k])
+        tick(len(block))
+    return _concat(found_q, found_k, found_d)
+
+
 def multi_index(
     values: np.ndarray, r: int, chunks: tuple[Chunk, ...], tick: Tick
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -71,6 +71,9 @@ class Fingerprint:
     dhash: int
     whash: int
     taken: str | None = None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS", when present
+    # pHash and dHash of the picture mirrored and turned (fingerprint.TURNS order), to find such copies on request.
+    turned_phash: tuple[int, ...] = ()
+    turned_dhash: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,4 +163,5 @@ class ScanResult:
     hash_bits: int
     max_distance_bits: int  # pairs are complete up to this distance
     stats: ScanStats = field(default_factory=ScanStats)
+    matched_turned: bool = False  # pairs include mirrored and turned matches
     warnings: tuple[str, ...] = ()  # scan-wide notes, e.g. "cache was corrupt and was rebuilt"

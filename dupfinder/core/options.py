@@ -74,6 +74,9 @@ PRESET_DISTANCES: dict[HashKind, dict[Preset, int]] = {
     HashKind.PHASH_DHASH: {Preset.STRICT: 6, Preset.NORMAL: 12, Preset.LOOSE: 14},
 }
 
+# The hashes fingerprint.py also computes for every mirrored and turned orientation.
+TURNED_PARTS = frozenset({"phash", "dhash"})
+
 # Pairs are collected this far past the loose preset, so the slider can go a little looser than "loose".
 LOOSER_MARGIN_BITS = 4
 
@@ -101,6 +104,7 @@ class ScanOptions:
     cache_path: str | None = None  # default: under platformdirs' user cache dir (see core.paths)
     workers: int | None = None  # default: every core
     follow_symlinks: bool = True
+    match_turned: bool = False  # also match copies that are mirrored or turned by 90/180/270 degrees (slower)
     decode_timeout_s: float = 30.0  # a single file that takes longer is skipped and reported
 
     def __post_init__(self) -> None:
@@ -119,6 +123,8 @@ class ScanOptions:
         if self.max_distance_bits is not None and not 0 <= self.max_distance_bits <= self.hash_kind.bits:
             bits = self.hash_kind.bits
             raise ValueError(f"the distance must be between 0 and {bits} bits for {self.hash_kind.value}")
+        if self.match_turned and not set(self.hash_kind.parts) <= TURNED_PARTS:
+            raise ValueError("mirrored and turned copies can be matched with phash, dhash or phash+dhash only")
         if self.workers is not None and self.workers < 1:
             raise ValueError("workers must be at least 1")
 

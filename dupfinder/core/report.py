@@ -81,6 +81,7 @@ def to_json_dict(
         "hash": result.hash_name,
         "hash_bits": result.hash_bits,
         "threshold_bits": threshold_bits,
+        "matched_turned": result.matched_turned,
         "preset": preset,
         "summary": {
             "files_seen": stats.files_seen,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
-from dupfinder.core.grouping import pairs_for_parts
+from dupfinder.core.grouping import pairs_for_parts, pairs_with_turns
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -67,7 +67,13 @@ def run_scan(
         cache.close()
     part_hashes = [[getattr(im.fingerprint, part) for im in images] for part in options.hash_kind.parts]
     digests = [image.digest for image in images]
-    pairs = pairs_for_parts(part_hashes, digests, options.pair_distance_bits, progress=progress, cancel=cancel)
+    if options.match_turned:
+        turned = [[getattr(im.fingerprint, f"turned_{part}") for im in images] for part in options.hash_kind.parts]
+        pairs = pairs_with_turns(
+            part_hashes, turned, digests, options.pair_distance_bits, progress=progress, cancel=cancel
+        )
+    else:
+        pairs = pairs_for_parts(part_hashes, digests, options.pair_distance_bits, progress=progress, cancel=cancel)
     stats = ScanStats(
         files_seen=len(entries),
         images_fingerprinted=decoded,
@@ -86,6 +92,7 @@ def run_scan(
         max_distance_bits=options.pair_distance_bits,
         stats=stats,
         warnings=warnings,
+        matched_turned=options.match_turned,
     )
 
 

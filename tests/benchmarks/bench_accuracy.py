@@ -3,8 +3,9 @@
     python tests/benchmarks/bench_accuracy.py CORPUS_DIR [--scorer ../shared/bench/score.py] [--hash phash ...]
         [--write-results OUTDIR]
 
-Scans CORPUS_DIR once, then for each fingerprint kind and each distance up to the loose preset (plus a margin)
-regroups from the stored pairs and scores the grouping against CORPUS_DIR/truth.json with the project's scorer.
+Scans CORPUS_DIR once (through the fingerprint cache), then for each fingerprint kind and each distance up to the
+loose preset (plus a margin) regroups from the stored pairs and scores the grouping against CORPUS_DIR/truth.json with
+the project's scorer.
 Prints precision / recall / F1 / hard-negative pairs grouped per distance, marking the current presets.
 """
 
@@ -18,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from dupfinder.core.grouping import pairs_for_parts, regroup
+from dupfinder.core.grouping import pairs_for_parts, pairs_with_turns, regroup
 from dupfinder.core.options import PRESET_DISTANCES, HashKind, Preset, ScanOptions
 from dupfinder.core.scanner import run_scan
 
@@ -44,18 +45,24 @@ def main() -> int:
     ap.add_argument("--scorer", type=Path, default=here.parents[3] / "shared" / "bench" / "score.py")
     ap.add_argument("--hash", action="append", choices=[h.value for h in HashKind], help="default: all kinds")
     ap.add_argument("--margin", type=int, default=4, help="distances past the loose preset to try")
+    ap.add_argument("--turned", action="store_true", help="also match mirrored and turned copies (phash/dhash)")
     ap.add_argument("--write-results", type=Path, metavar="OUTDIR", help="write each preset's grouping JSON here")
     args = ap.parse_args()
     scorer = load_scorer(args.scorer)
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
     kinds = [HashKind(h) for h in args.hash] if args.hash else list(HashKind)
-    base = run_scan(ScanOptions((str(args.corpus),), use_cache=False))
+    base = run_scan(ScanOptions((str(args.corpus),)))
     print(f"{len(base.images)} images, {len(base.problems)} skipped, scan {base.stats.elapsed_s:.1f} s\n")
     for kind in kinds:
         presets = {d: p.value for p, d in PRESET_DISTANCES[kind].items()}
         top = PRESET_DISTANCES[kind][Preset.LOOSE] + args.margin
         part_hashes = [[getattr(im.fingerprint, part) for im in base.images] for part in kind.parts]
-        pairs = pairs_for_parts(part_hashes, [im.digest for im in base.images], top)
+        digests = [im.digest for im in base.images]
+        if args.turned:
+            turned = [[getattr(im.fingerprint, f"turned_{part}") for im in base.images] for part in kind.parts]
+            pairs = pairs_with_turns(part_hashes, turned, digests, top)
+        else:
+            pairs = pairs_for_parts(part_hashes, digests, top)
         result = dataclasses.replace(
             base, pairs=pairs, hash_name=kind.value, hash_bits=kind.bits, max_distance_bits=top
         )

@@ -135,3 +135,14 @@ def test_python_dash_m_runs_the_cli(library, tmp_path):
     )  # fmt: skip
     assert "Groups: 1" in out.stdout
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["groups"] == 1
+
+
+def test_turned_option_finds_a_rotated_copy(library, capsys):
+    from PIL import Image
+
+    with Image.open(library / "2019" / "IMG_3.jpg") as im:
+        im.transpose(Image.Transpose.ROTATE_270).save(library / "2019" / "IMG_3-rotated.jpg")
+    _, plain, _ = run(capsys, "scan", str(library), "--no-progress")
+    _, turned, _ = run(capsys, "scan", str(library), "--no-progress", "--turned")
+    assert "IMG_3-rotated.jpg" not in plain.split("Files seen")[0]
+    assert "IMG_3-rotated.jpg" in turned.split("Files seen")[0] and "Groups: 2" in turned

@@ -75,6 +75,24 @@ PINNED = {
         dhash=0xCD8DD91D897293A7,
         whash=0x7F775FC744F80040,
         taken=None,
+        turned_phash=(
+            0x97C7191867E88A9D,
+            0xC74C0CB137C9CAE9,
+            0x973819F767178862,
+            0x92E6590B73639D43,
+            0xC26D4CAA3242DD3F,
+            0xC7B30C5E2736CA16,
+            0x921959F4629C9DBC,
+        ),
+        turned_dhash=(
+            0x4C4E64476EB1361A,
+            0xC624604C4D591264,
+            0x1A36B16E47644E4C,
+            0xC9B7654DCDF9DB9C,
+            0xA79372891DD98DCD,
+            0x6412594D4C6024C6,
+            0x9CDBF9CD4D65B7C9,
+        ),
     ),
     "chelsea-orientation6.jpg": Fingerprint(
         width=256,
@@ -85,6 +103,24 @@ PINNED = {
         dhash=0x5414589AAB6FA785,
         whash=0xC2C08E4B09A377F7,
         taken="2019-05-02 23:10:57",
+        turned_phash=(
+            0xF40AB33B5474C60F,
+            0xA28EB4BC518F7331,
+            0xE0F5B3EC048BC2F4,
+            0xF52CF19E1426269B,
+            0xB1A0E6B951DE17A1,
+            0xA079A4CB417373CE,
+            0xF7D3F16114592664,
+        ),
+        turned_dhash=(
+            0xD5D7E5A62A091A4E,
+            0xD475CBE19E5DB7CD,
+            0x4E1A092AA6E5D7D5,
+            0x4C124586782C51D4,
+            0x85A76FAB9A581454,
+            0xCDB75D9EE1CB75D4,
+            0xD4512C788645124C,
+        ),
     ),
 }
 
@@ -95,7 +131,7 @@ def test_pinned_hashes_of_committed_photos(name):
 
 
 def test_recipe_names_the_method():
-    assert FINGERPRINT_RECIPE.startswith("1;")
+    assert FINGERPRINT_RECIPE.startswith("2;")
     assert "phash" in FINGERPRINT_RECIPE
 
 

@@ -222,3 +222,26 @@ def test_identical_bytes_survive_a_dhash_veto():
 
     pairs = pairs_for_parts([[0, 0], [0, (1 << 40) - 1]], [b"same", b"same"], 4)
     assert list(pairs.identical) == [True] and int(pairs.left[0]) == 0 and int(pairs.right[0]) == 1
+
+
+def test_turned_hashes_find_a_mirrored_copy_and_keep_the_smaller_distance():
+    from dupfinder.core.grouping import pairs_with_turns
+
+    upright = [0b0, 0xFF00, 0b1]  # upright, image 1 is 8 bits from image 0 and 9 from image 2...
+    turned = [(0xFF00, 0xFFFF), (0b10, 0xF0F0), (0xFFFF, 0xFFFF)]  # ...but image 0 mirrored hashes like image 1
+    pairs = pairs_with_turns([upright], [turned], [None] * 3, 2)
+    found = {(int(a), int(b)): int(d) for a, b, d in zip(pairs.left, pairs.right, pairs.distance_bits, strict=True)}
+    # (0, 1) is found both ways (0 mirrored = 1: 0 bits; 1 mirrored vs 0: 1 bit) and keeps 0; (1, 2) only turned
+    assert found == {(0, 1): 0, (0, 2): 1, (1, 2): 2}
+
+
+def test_a_turned_match_must_hold_in_every_part_for_the_same_turn():
+    from dupfinder.core.grouping import pairs_with_turns
+
+    phash, dhash = [0, 0xFFFF], [0, 0xFF]
+    turned_phash = [(0xF0F0, 0xF0F0), (0, 1)]  # image 1 in turn 0 or 1 matches image 0 in pHash...
+    turned_dhash = [(0xF0F0, 0xF0F0), (0xFF, 0)]  # ...but in dHash only in turn 1, whose pHash is 1 bit away
+    pairs = pairs_with_turns([phash, dhash], [turned_phash, turned_dhash], [None, None], 3)
+    assert [(int(a), int(b), int(d)) for a, b, d in zip(pairs.left, pairs.right, pairs.distance_bits, strict=True)] == [
+        (0, 1, 1)
+    ]

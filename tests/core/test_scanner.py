@@ -134,3 +134,26 @@ def result_kind(result):
     from dupfinder.core.options import HashKind
 
     return HashKind(result.hash_name)
+
+
+def test_mirrored_and_turned_copies_are_found_only_when_asked(tmp_path, make_photo):
+    from PIL import Image
+
+    original = make_photo(tmp_path / "p" / "original.jpg", 7, (480, 360), quality=92)
+    with Image.open(original) as im:
+        im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "p" / "mirrored.jpg", quality=90)
+        im.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "p" / "turned.png")
+    make_photo(tmp_path / "p" / "other.jpg", 8, (480, 360))
+    normal = preset_distance(Preset.NORMAL, result_kind(run_scan(ScanOptions((str(tmp_path / "p"),)))))
+    plain = run_scan(ScanOptions((str(tmp_path / "p"),)))
+    assert paths_of(plain, regroup(plain, normal)) == []
+    turned = run_scan(ScanOptions((str(tmp_path / "p"),), match_turned=True))
+    assert turned.matched_turned and turned.stats.images_from_cache == 4  # the turned hashes were cached too
+    assert paths_of(turned, regroup(turned, normal)) == [["mirrored.jpg", "original.jpg", "turned.png"]]
+
+
+def test_turned_matching_needs_a_hash_that_has_turned_versions():
+    from dupfinder.core.options import HashKind
+
+    with pytest.raises(ValueError, match="phash, dhash or phash\\+dhash"):
+        ScanOptions(("/tmp",), hash_kind=HashKind.WHASH, match_turned=True)
