@@ -1,0 +1,119 @@
+"""What the user does to the files: mark and unmark photos, keep the best of every group, move the marked files to
+the Trash and undo the last cleanup. The decisions are core calls; this is the window's side of them.
+
+A mixin of MainWindow rather than a separate object so the window keeps its public methods (keep_best, set_mark,
+move_to_trash, …) without forwarding each one. It relies on the window's result, _rank, _gone, marks, model,
+loaders, review page, _start_task and the trash_finished/undo_finished signals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from PySide6.QtWidgets import QMessageBox
+
+from dupfinder.core import report
+from dupfinder.core.models import Group
+from dupfinder.core.selection import choose_keeper, keep_best_marks
+from dupfinder.core.trash import trash_files
+from dupfinder.core.undo import undo_last_cleanup
+from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
+from dupfinder.gui.formatting import plural
+from dupfinder.gui.marks import follow_keeper
+
+
+class CleanupActionsMixin:
+    """Marks, keep-best, trash and undo for MainWindow."""
+
+    def toggle_mark(self, image: int) -> None:
+        self.set_mark(image, image not in self.marks)
+
+    def set_mark(self, image: int, marked: bool) -> None:
+        if self.result is None:
+            return
+        if marked and self.result.images[image].file.protected:
+            self.statusBar().showMessage("This photo is in a protected folder: it is always kept.", 5000)
+            return
+        self.marks.set_marked(image, marked)
+
+    def _on_marks_changed(self, images: frozenset[int]) -> None:
+        for row, group in enumerate(self.model.groups()):
+            if images.intersection(group.images):
+                followed = follow_keeper(group, self.marks, self._rank)
+                if followed is not group:
+                    self.model.replace_group(row, followed)
+        self.model.refresh_images(images)
+        self.compare.refresh(self.marks)
+        self.review.update_group_header()
+        self._update_actions()
+
+    def keep_best(self) -> None:
+        """Every group keeps its best copy (core's choice); all others are marked."""
+        if self.result is None:
+            return
+        for row, group in enumerate(self.model.groups()):
+            keeper = choose_keeper(group.images, self.result.images, self._rank)
+            if keeper != group.keeper:
+                self.model.replace_group(row, dataclasses.replace(group, keeper=keeper))
+        self.marks.replace(keep_best_marks(self.model.groups(), self.result.images))
+        self.statusBar().showMessage(f"Marked {plural(len(self.marks), 'file')} for the trash.", 8000)
+
+    def trash_plan(self) -> tuple[list[Group], frozenset[int], int]:
+        """(groups, marked images within them, bytes those free) as the core will receive them."""
+        if self.result is None:
+            return [], frozenset(), 0
+        groups = self.model.groups()
+        in_groups = {image for group in groups for image in group.images}
+        marked = frozenset(image for image in self.marks.snapshot() if image in in_groups)
+        return groups, marked, report.reclaimable_bytes(self.result, groups, marked)
+
+    def move_to_trash(self) -> None:
+        groups, marked, size = self.trash_plan()
+        if not marked or self.busy or self.result is None or not confirm_trash(self, len(marked), size):
+            return
+        task = self._start_task(functools.partial(trash_files, self.result, groups, marked), "Moving to the Trash…")
+        task.succeeded.connect(self._on_trash_done)
+        task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
+        task.failed.connect(lambda message: QMessageBox.critical(self, "Moving to the Trash failed", message))
+        task.finished.connect(self.trash_finished)
+
+    def _on_trash_done(self, trash_report) -> None:
+        assert self.result is not None
+        moved = {item.image for item in trash_report.moved}
+        self._gone |= moved
+        for image in moved:
+            self.thumbs.forget(self.result.images[image].path)
+            self.previews.forget(self.result.images[image].path)
+        self.marks.discard_all(moved)
+        row = self._current_row()
+        self.model.remove_images(moved)
+        if self.model.rowCount():
+            self.select_group(min(max(row, 0), self.model.rowCount() - 1))
+        else:
+            self.pages.setCurrentIndex(0)
+            self.empty_label.setText("All duplicates are cleaned up. Undo puts the files back if you need them.")
+        self._show_current_group()
+        self.review.update_summary()
+        self.statusBar().showMessage(trash_message(trash_report), 15000)
+        box = open_trash_trouble(self, trash_report)
+        if box is not None:
+            self._trouble_box = box
+
+    def undo_last_cleanup(self) -> None:
+        if self.busy:
+            return
+        task = self._start_task(lambda progress, cancel: undo_last_cleanup(), "Putting files back…")
+        task.succeeded.connect(self._on_undo_done)
+        task.failed.connect(lambda message: QMessageBox.critical(self, "Undo failed", message))
+        task.finished.connect(self.undo_finished)
+
+    def _on_undo_done(self, undo_report) -> None:
+        self.statusBar().showMessage(undo_report.message, 15000)
+        if self.result is not None and undo_report.restored:
+            restored = set(undo_report.restored)
+            self._gone = {i for i in self._gone if self.result.images[i].path not in restored}
+            self._apply_threshold()
+        box = open_undo_trouble(self, undo_report)
+        if box is not None:
+            self._trouble_box = box

@@ -1,0 +1,93 @@
+"""Scanning and grouping: start a scan of the listed folders, take its result, and regroup it at the slider's distance
+(from the stored pairs, without image I/O) leaving out the files trashed this session.
+
+A mixin of MainWindow, like the cleanup actions, so start_scan stays a window method. It relies on the window's
+folders, scan bar, empty/review pages, model, marks, loaders, _start_task and the scan_finished signal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from PySide6.QtWidgets import QMessageBox
+
+from dupfinder.core.grouping import regroup
+from dupfinder.core.models import Group, ScanResult
+from dupfinder.core.options import HashKind, ScanOptions
+from dupfinder.core.scanner import run_scan
+from dupfinder.core.selection import quality_rank
+from dupfinder.gui.formatting import plural
+from dupfinder.gui.marks import follow_keeper
+
+
+class ScanActionsMixin:
+    """Scan, scan outcome and regrouping for MainWindow."""
+
+    def start_scan(self) -> None:
+        if self.busy or not self.folders.count():
+            if not self.folders.count():
+                self.statusBar().showMessage("Add a folder first.", 5000)
+            return
+        folders = self.folders.folders()
+        options = ScanOptions(
+            roots=tuple(path for path, _ in folders), protected_roots=tuple(path for path, p in folders if p)
+        )
+        task = self._start_task(functools.partial(run_scan, options), "Scanning…")
+        previous_text = self.empty_label.text()
+        self.empty_label.setText("Looking for duplicates… the groups appear here when the scan is done.")
+        task.succeeded.connect(self._on_scan_done)
+        task.cancelled.connect(lambda: self.empty_label.setText(previous_text))
+        task.failed.connect(lambda _message: self.empty_label.setText(previous_text))
+        task.cancelled.connect(lambda: self.statusBar().showMessage("Scan cancelled.", 8000))
+        task.failed.connect(lambda message: QMessageBox.critical(self, "Scan failed", message))
+        task.finished.connect(self.scan_finished)
+
+    def _on_scan_done(self, result: ScanResult) -> None:
+        self.result = result
+        self._rank = quality_rank(result.images)
+        self._gone = set()
+        self.scan_bar.hash_kind = HashKind(result.hash_name)
+        self.thumbs.reset()
+        self.previews.reset()
+        self.marks.replace(())
+        self.scan_bar.configure_slider(result.max_distance_bits, self.slider.value())
+        self._apply_threshold()
+        problems = len(result.problems)
+        self.problems_button.setText(f"{plural(problems, 'file')} could not be read")
+        self.problems_button.setVisible(problems > 0)
+        stats = result.stats
+        summary = (
+            f"Scanned {plural(len(result.images), 'photo')} in {stats.elapsed_s:.1f} s "
+            f"({stats.images_from_cache:,} from the cache)."
+        )
+        # Warnings (e.g. a broken cache that was set aside) stay until the next message: the user should see them.
+        self.statusBar().showMessage(" ".join([summary, *result.warnings]), 0 if result.warnings else 15000)
+
+    def _apply_threshold(self) -> None:
+        """Regroup from the stored pairs at the slider's distance (no image I/O)."""
+        if self.result is None:
+            return
+        groups = [self._visible(group) for group in regroup(self.result, self.distance_bits)]
+        self.model.set_groups(self.result, [g for g in groups if g is not None])
+        self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
+        if not self.model.rowCount():
+            self.empty_label.setText(
+                f"No duplicates among {plural(len(self.result.images), 'photo')} at this similarity. "
+                "Move the slider towards Loose to find looser matches, or scan other folders."
+            )
+        else:
+            self.groups_view.setCurrentIndex(self.model.index(0))
+        self._show_current_group()
+        self.review.update_summary()
+        self._update_actions()
+
+    def _visible(self, group: Group) -> Group | None:
+        """The group without files trashed this session, with the keeper moved off a user-marked photo."""
+        if self._gone.intersection(group.images):
+            kept = tuple(m for m in group.members if m.image not in self._gone)
+            if len(kept) < 2:
+                return None
+            keeper = group.keeper if group.keeper not in self._gone else kept[0].image
+            group = dataclasses.replace(group, members=kept, keeper=keeper)
+        return follow_keeper(group, self.marks, self._rank)
