@@ -6,7 +6,6 @@ holds the result (immutable), the current groups and the user's marks. The parts
 
 from __future__ import annotations
 
-import logging
 import os
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -41,8 +40,6 @@ from dupfinder.gui.scan_worker import BackgroundTask
 from dupfinder.gui.settings import AppSettings
 from dupfinder.gui.task_progress import TaskProgressWidget
 from dupfinder.gui.thumbnails import ThumbnailLoader
-
-log = logging.getLogger(__name__)
 
 EMPTY_TEXT = "Add the folders that hold your photos — with “Add folder…” or by dropping them here — then press Scan."
 
