@@ -8,7 +8,9 @@ from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from dupfinder.core import report
 from dupfinder.core.models import Group, ScanResult
+from dupfinder.core.selection import keep_best_marks
 from dupfinder.gui.formatting import human_bytes, plural
 
 GroupRole = Qt.ItemDataRole.UserRole + 1  # the Group
@@ -34,12 +36,8 @@ class RowFacts:
 
 
 def reclaimable_bytes(result: ScanResult, group: Group) -> int:
-    """What keeping only the keeper would free (protected files always stay)."""
-    return sum(
-        result.images[image].file.size_bytes
-        for image in group.images
-        if image != group.keeper and not result.images[image].file.protected
-    )
+    """What "keep best resolution" would free in this group, by the core's own count."""
+    return report.reclaimable_bytes(result, [group], keep_best_marks([group], result.images))
 
 
 def best_similarity(group: Group) -> tuple[float, bool]:

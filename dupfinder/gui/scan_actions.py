@@ -31,7 +31,9 @@ class ScanActionsMixin:
             return
         folders = self.folders.folders()
         options = ScanOptions(
-            roots=tuple(path for path, _ in folders), protected_roots=tuple(path for path, p in folders if p)
+            roots=tuple(path for path, _ in folders),
+            protected_roots=tuple(path for path, p in folders if p),
+            match_turned=self.scan_bar.turned_check.isChecked(),
         )
         task = self._start_task(functools.partial(run_scan, options), "Scanning…")
         previous_text = self.empty_label.text()

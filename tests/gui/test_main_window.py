@@ -248,3 +248,21 @@ def test_export_csv_and_json(window, photo_dir, scan, tmp_path):
     assert len(rows) == 12 and sum(row["keep"] == "0" for row in rows) == 8
     data = json.loads((tmp_path / "out.json").read_text())
     assert len(data["groups"]) == 4 and data["preset"] == "normal"
+
+
+def test_turned_copies_checkbox_groups_a_rotated_copy_and_is_remembered(qtbot, window, scan, tmp_path, make_photo):
+    from PIL import Image
+
+    original = make_photo(tmp_path / "turn" / "photo.jpg", 11, (480, 360), quality=92)
+    with Image.open(original) as im:
+        im.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "turn" / "photo-turned.jpg", quality=90)
+    make_photo(tmp_path / "turn" / "other.jpg", 12)
+    window.add_folder(str(tmp_path / "turn"))
+    scan(window)
+    assert window.model.rowCount() == 0
+    window.scan_bar.turned_check.setChecked(True)
+    scan(window)
+    assert group_names(window) == [["photo-turned.jpg", "photo.jpg"]]
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.scan_bar.turned_check.isChecked()
