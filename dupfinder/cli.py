@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
     perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
 
-    commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
+    undo = commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
+    undo.add_argument(
+        "--list", action="store_true", help="only show where each file of the last cleanup is now (after a crash, too)"
+    )
     gui = commands.add_parser("gui", help="open the desktop app (the default; `dupfinder FOLDER...` works too)")
     gui.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to put in the folder list")
     return parser
@@ -103,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "gui":
         return open_app(args.folders)
     try:
-        return undo_command() if args.command == "undo" else scan_command(args)
+        if args.command == "undo":
+            return list_last_cleanup() if args.list else undo_command()
+        return scan_command(args)
     except BrokenPipeError:  # `dupfinder scan ... | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
@@ -299,3 +304,15 @@ def undo_command() -> int:
     outcome = undo_last_cleanup()
     print(outcome.message)
     return EXIT_PROBLEM if outcome.not_restored else EXIT_OK
+
+
+def list_last_cleanup() -> int:
+    from dupfinder.core.undo import classify_session
+
+    locations = classify_session()
+    if not locations:
+        print("There is no cleanup in the action log.")
+    for location in locations:
+        where = f": {printable(location.trash_file)}" if location.trash_file else ""
+        print(f"{printable(location.path)} — {location.state.value}{where}")
+    return EXIT_OK

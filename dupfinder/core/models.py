@@ -88,10 +88,6 @@ class ImageRecord:
     def path(self) -> str:
         return self.file.path
 
-    @property
-    def pixels(self) -> int:
-        return self.fingerprint.width * self.fingerprint.height
-
 
 @dataclass(frozen=True, slots=True)
 class Pairs:

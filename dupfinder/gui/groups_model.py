@@ -66,12 +66,6 @@ class GroupsModel(QAbstractListModel):
     def group(self, row: int) -> Group:
         return self._groups[row]
 
-    def row_of_image(self, image: int) -> int:
-        for row, group in enumerate(self._groups):
-            if image in group.images:
-                return row
-        return -1
-
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._groups)
 

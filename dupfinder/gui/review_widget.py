@@ -19,7 +19,11 @@ from dupfinder.gui.groups_view import GroupListView
 from dupfinder.gui.marks import MarkSet, all_marked
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
-SORT_CHOICES = (("Most space first", SortKey.RECLAIMABLE), ("Most alike first", SortKey.SIMILARITY))
+SORT_CHOICES = (
+    ("Most space first", SortKey.RECLAIMABLE),
+    ("Most alike first", SortKey.SIMILARITY),
+    ("Most photos first", SortKey.SIZE),
+)
 
 
 class ReviewWidget(QSplitter):

@@ -20,10 +20,6 @@ class AppSettings:
         folder.mkdir(parents=True, exist_ok=True)
         self._qs = QSettings(str(folder / "gui.ini"), QSettings.Format.IniFormat)
 
-    @property
-    def file_name(self) -> str:
-        return self._qs.fileName()
-
     def folders(self) -> list[tuple[str, bool]]:
         """Last chosen folders as (path, protected)."""
         raw = self._qs.value("scan/folders", "[]")

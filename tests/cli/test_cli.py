@@ -105,6 +105,9 @@ def test_trash_with_yes_moves_copies_to_the_freedesktop_trash_and_undo_restores(
     trash = isolated_home / ".local" / "share" / "Trash"
     assert sorted(p.name for p in (trash / "files").iterdir()) == ["IMG_1-small.jpg", "IMG_1.jpg"]
     assert len(list((trash / "info").glob("*.trashinfo"))) == 2
+    code, out, _ = run(capsys, "undo", "--list")
+    assert code == 0 and out.count("— in the trash: ") == 2
+    assert (library / "2019" / "IMG_1.jpg").exists() and not (library / "chat" / "IMG_1-small.jpg").exists()
     code, out, _ = run(capsys, "undo")
     assert code == 0
     assert (library / "chat" / "IMG_1-small.jpg").exists() and (library / "backup" / "IMG_1.jpg").exists()
