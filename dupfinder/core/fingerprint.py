@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 
 import imagehash
 import numpy as np
+import scipy.fft
 from PIL import Image
 
 from dupfinder.core.decode import DECODE_METHOD, NORMALISED_SIZE, FingerprintError, decode_for_hashing
@@ -41,10 +42,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Stored with every cached fingerprint: bump the leading version when decoding or hashing changes.
-FINGERPRINT_RECIPE = f"2;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8"
+FINGERPRINT_RECIPE = f"3;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8"
 
-# The seven other orientations of a picture (mirrored, turned by 90/180/270 degrees, and both). Hashing the small
-# image in each costs about a millisecond, far below decoding, and lets a scan match such copies when asked to.
+# The seven other orientations of a picture (mirrored, turned by 90/180/270 degrees, and both), as Pillow names them.
 TURNS = (
     Image.Transpose.FLIP_LEFT_RIGHT,
     Image.Transpose.ROTATE_90,
@@ -54,6 +54,17 @@ TURNS = (
     Image.Transpose.TRANSPOSE,
     Image.Transpose.TRANSVERSE,
 )
+# Each turn as (swap axes first, then flip rows, flip columns) of a (rows, columns) array.
+_TURN_STEPS = {
+    Image.Transpose.FLIP_LEFT_RIGHT: (False, False, True),
+    Image.Transpose.ROTATE_90: (True, True, False),
+    Image.Transpose.ROTATE_180: (False, True, True),
+    Image.Transpose.ROTATE_270: (True, False, True),
+    Image.Transpose.FLIP_TOP_BOTTOM: (False, True, False),
+    Image.Transpose.TRANSPOSE: (True, False, False),
+    Image.Transpose.TRANSVERSE: (True, True, True),
+}
+_SIGN = (-1.0) ** np.arange(8)  # reversing a signal flips the sign of its odd DCT coefficients
 
 DIGEST_CHUNK_BYTES = 1 << 20
 DIGEST_SIZE_BYTES = 32
@@ -65,7 +76,7 @@ def fingerprint_file(path: str) -> Fingerprint:
     """Decode `path` and hash it; raises FingerprintError (with a ProblemKind) when it cannot."""
     decoded = decode_for_hashing(path)
     small = decoded.image
-    turned_images = [small.transpose(turn) for turn in TURNS]
+    turned_phash, turned_dhash = _turned_hashes(small)
     return Fingerprint(
         width=decoded.width,
         height=decoded.height,
@@ -75,14 +86,43 @@ def fingerprint_file(path: str) -> Fingerprint:
         dhash=_to_int(imagehash.dhash(small)),
         whash=_to_int(imagehash.whash(small, image_scale=NORMALISED_SIZE)),
         taken=decoded.taken,
-        turned_phash=tuple(_to_int(imagehash.phash(turned)) for turned in turned_images),
-        turned_dhash=tuple(_to_int(imagehash.dhash(turned)) for turned in turned_images),
+        turned_phash=turned_phash,
+        turned_dhash=turned_dhash,
     )
+
+
+def _turned_hashes(small: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """imagehash's pHash and dHash of `small` in each of TURNS, without rehashing seven turned images.
+
+    Reversing an axis of the 32x32 pHash input only flips the sign of odd DCT coefficients along it, and reverses
+    the dHash grid, so the picture and its transpose (reduced once each: Pillow's two-pass resize rounds differently
+    when the axes swap) serve all eight orientations. Equal to hashing the turned images (tested), in less than
+    half the time."""
+    bases = []
+    for image in (small, small.transpose(Image.Transpose.TRANSPOSE)):
+        pixels = np.asarray(image.resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
+        low = scipy.fft.dct(scipy.fft.dct(pixels, axis=0), axis=1)[:8, :8]
+        bases.append((low, np.asarray(image.resize((9, 8), Image.Resampling.LANCZOS), dtype=np.int16)))
+    phashes, dhashes = [], []
+    for turn in TURNS:
+        swap, flip_rows, flip_columns = _TURN_STEPS[turn]
+        coefficients, grid = bases[swap]
+        if flip_rows:
+            coefficients, grid = coefficients * _SIGN[:, None], grid[::-1, :]
+        if flip_columns:
+            coefficients, grid = coefficients * _SIGN[None, :], grid[:, ::-1]
+        phashes.append(_bits_to_int(coefficients > np.median(coefficients)))
+        dhashes.append(_bits_to_int(grid[:, 1:] > grid[:, :-1]))
+    return tuple(phashes), tuple(dhashes)
+
+
+def _bits_to_int(bits: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(bits.ravel()).tobytes(), "big")
 
 
 def _to_int(image_hash: imagehash.ImageHash) -> int:
     """The hash bits as an int, first bit most significant (the order of imagehash's hex strings)."""
-    return int.from_bytes(np.packbits(image_hash.hash.ravel()).tobytes(), "big")
+    return _bits_to_int(image_hash.hash)
 
 
 def content_digest(path: str) -> bytes:

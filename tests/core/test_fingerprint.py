@@ -131,7 +131,7 @@ def test_pinned_hashes_of_committed_photos(name):
 
 
 def test_recipe_names_the_method():
-    assert FINGERPRINT_RECIPE.startswith("2;")
+    assert FINGERPRINT_RECIPE.startswith("3;")
     assert "phash" in FINGERPRINT_RECIPE
 
 
@@ -244,3 +244,18 @@ def test_an_unexpected_error_is_one_files_problem(tmp_path, monkeypatch):
     assert results[0].kind is ProblemKind.UNREADABLE
     assert "ZeroDivisionError" in results[0].detail
     assert isinstance(results[1], Fingerprint)
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_turned_hashes_equal_imagehash_of_each_turned_picture(name):
+    import imagehash
+
+    from dupfinder.core.decode import decode_for_hashing
+    from dupfinder.core.fingerprint import TURNS, _to_int
+
+    small = decode_for_hashing(str(DATA / name)).image
+    fp = fingerprint_file(str(DATA / name))
+    for k, turn in enumerate(TURNS):
+        turned = small.transpose(turn)
+        assert fp.turned_phash[k] == _to_int(imagehash.phash(turned)), turn
+        assert fp.turned_dhash[k] == _to_int(imagehash.dhash(turned)), turn
