@@ -76,36 +76,36 @@ def fingerprint_file(path: str) -> Fingerprint:
     """Decode `path` and hash it; raises FingerprintError (with a ProblemKind) when it cannot."""
     decoded = decode_for_hashing(path)
     small = decoded.image
-    turned_phash, turned_dhash = _turned_hashes(small)
+    phashes, dhashes = _orientation_hashes(small)
     return Fingerprint(
         width=decoded.width,
         height=decoded.height,
         format=decoded.format,
         ahash=_to_int(imagehash.average_hash(small)),
-        phash=_to_int(imagehash.phash(small)),
-        dhash=_to_int(imagehash.dhash(small)),
+        phash=phashes[0],
+        dhash=dhashes[0],
         whash=_to_int(imagehash.whash(small, image_scale=NORMALISED_SIZE)),
         taken=decoded.taken,
-        turned_phash=turned_phash,
-        turned_dhash=turned_dhash,
+        turned_phash=phashes[1:],
+        turned_dhash=dhashes[1:],
     )
 
 
-def _turned_hashes(small: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """imagehash's pHash and dHash of `small` in each of TURNS, without rehashing seven turned images.
+def _orientation_hashes(small: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """imagehash's pHash and dHash of `small` upright, then in each of TURNS, without hashing eight images.
 
     Reversing an axis of the 32x32 pHash input only flips the sign of odd DCT coefficients along it, and reverses
     the dHash grid, so the picture and its transpose (reduced once each: Pillow's two-pass resize rounds differently
-    when the axes swap) serve all eight orientations. Equal to hashing the turned images (tested), in less than
-    half the time."""
+    when the axes swap) serve all eight orientations. Equal to imagehash on each turned image (tested), in a fifth
+    of the time."""
     bases = []
     for image in (small, small.transpose(Image.Transpose.TRANSPOSE)):
         pixels = np.asarray(image.resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
         low = scipy.fft.dct(scipy.fft.dct(pixels, axis=0), axis=1)[:8, :8]
         bases.append((low, np.asarray(image.resize((9, 8), Image.Resampling.LANCZOS), dtype=np.int16)))
     phashes, dhashes = [], []
-    for turn in TURNS:
-        swap, flip_rows, flip_columns = _TURN_STEPS[turn]
+    for turn in (None, *TURNS):
+        swap, flip_rows, flip_columns = _TURN_STEPS.get(turn, (False, False, False))
         coefficients, grid = bases[swap]
         if flip_rows:
             coefficients, grid = coefficients * _SIGN[:, None], grid[::-1, :]

@@ -247,7 +247,7 @@ def test_an_unexpected_error_is_one_files_problem(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))
-def test_turned_hashes_equal_imagehash_of_each_turned_picture(name):
+def test_orientation_hashes_equal_imagehash_of_each_turned_picture(name):
     import imagehash
 
     from dupfinder.core.decode import decode_for_hashing
@@ -255,6 +255,7 @@ def test_turned_hashes_equal_imagehash_of_each_turned_picture(name):
 
     small = decode_for_hashing(str(DATA / name)).image
     fp = fingerprint_file(str(DATA / name))
+    assert (fp.phash, fp.dhash) == (_to_int(imagehash.phash(small)), _to_int(imagehash.dhash(small)))
     for k, turn in enumerate(TURNS):
         turned = small.transpose(turn)
         assert fp.turned_phash[k] == _to_int(imagehash.phash(turned)), turn
