@@ -21,7 +21,7 @@ from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, P
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import human_bytes, human_count, human_duration
+from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("scan", "undo", "gui")
@@ -201,16 +201,10 @@ class ProgressBar:
         if not self.enabled:
             return
         width = shutil.get_terminal_size((80, 20)).columns
+        text = progress_text(event)
         if event.total:
             filled = int(20 * min(event.done, event.total) / event.total)
-            bar = "█" * filled + "░" * (20 - filled)
-            text = f"{bar} {event.stage.value} {human_count(event.done)}/{human_count(event.total)}"
-        else:
-            text = f"{event.stage.value} {human_count(event.done)}"
-        if event.rate_per_s:
-            text += f" · {event.rate_per_s:,.0f}/s"
-        if event.eta_s is not None and event.total:
-            text += f" · about {human_duration(event.eta_s)} left"
+            text = "█" * filled + "░" * (20 - filled) + " " + text
         sys.stderr.write("\r" + text[: width - 1].ljust(width - 1))
         sys.stderr.flush()
         self._shown = True

@@ -32,8 +32,8 @@ import numpy as np
 
 from dupfinder.core import selection
 from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
-from dupfinder.core.models import Group, Member, Pairs, ScanResult
-from dupfinder.core.options import similarity_percent
+from dupfinder.core.models import Group, ImageRecord, Member, Pairs, ScanResult
+from dupfinder.core.options import HashKind, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,24 @@ def find_pairs(
     return Pairs(
         (keys // count).astype(np.int32), (keys % count).astype(np.int32), distances.astype(np.uint8), identical
     )
+
+
+def pairs_for_images(
+    images: Sequence[ImageRecord],
+    hash_kind: HashKind,
+    max_distance_bits: int,
+    *,
+    match_turned: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Pairs:
+    """The pairs a scan stores: by `hash_kind`'s parts, and with mirrored/turned matches when asked."""
+    part_hashes = [[getattr(im.fingerprint, part) for im in images] for part in hash_kind.parts]
+    digests = [image.digest for image in images]
+    if not match_turned:
+        return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
+    turned = [[getattr(im.fingerprint, f"turned_{part}") for im in images] for part in hash_kind.parts]
+    return pairs_with_turns(part_hashes, turned, digests, max_distance_bits, progress=progress, cancel=cancel)
 
 
 def pairs_for_parts(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
-from dupfinder.core.grouping import pairs_for_parts, pairs_with_turns
+from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -65,15 +65,14 @@ def run_scan(
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
-    part_hashes = [[getattr(im.fingerprint, part) for im in images] for part in options.hash_kind.parts]
-    digests = [image.digest for image in images]
-    if options.match_turned:
-        turned = [[getattr(im.fingerprint, f"turned_{part}") for im in images] for part in options.hash_kind.parts]
-        pairs = pairs_with_turns(
-            part_hashes, turned, digests, options.pair_distance_bits, progress=progress, cancel=cancel
-        )
-    else:
-        pairs = pairs_for_parts(part_hashes, digests, options.pair_distance_bits, progress=progress, cancel=cancel)
+    pairs = pairs_for_images(
+        images,
+        options.hash_kind,
+        options.pair_distance_bits,
+        match_turned=options.match_turned,
+        progress=progress,
+        cancel=cancel,
+    )
     stats = ScanStats(
         files_seen=len(entries),
         images_fingerprinted=decoded,

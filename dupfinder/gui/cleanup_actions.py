@@ -18,8 +18,8 @@ from dupfinder.core.models import Group
 from dupfinder.core.selection import choose_keeper, keep_best_marks
 from dupfinder.core.trash import trash_files
 from dupfinder.core.undo import undo_last_cleanup
+from dupfinder.formatting import plural
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
-from dupfinder.gui.formatting import plural
 from dupfinder.gui.marks import follow_keeper
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dupfinder.gui.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes, plural
 
 
 def confirm_trash(parent: QWidget, count: int, size: int) -> bool:

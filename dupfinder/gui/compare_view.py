@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Group, Member, ScanResult
+from dupfinder.formatting import format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.app import resource_dir
-from dupfinder.gui.formatting import format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
 Highlight, HighlightedText = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText

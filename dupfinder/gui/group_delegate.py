@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from dupfinder.gui.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes, plural
 from dupfinder.gui.groups_model import STRIP_LENGTH, FactsRole, RowFacts, ThumbPathsRole
 from dupfinder.gui.thumbnails import ThumbnailLoader
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from dupfinder.core import report
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.gui.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes, plural
 
 GroupRole = Qt.ItemDataRole.UserRole + 1  # the Group
 ThumbPathsRole = Qt.ItemDataRole.UserRole + 2  # paths of the first members, for the thumbnail strip

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from dupfinder import __version__
 from dupfinder.core.models import ScanResult
 from dupfinder.core.options import LOOSER_MARGIN_BITS, HashKind, Preset, preset_distance
+from dupfinder.formatting import human_bytes, plural
 from dupfinder.gui.cleanup_actions import CleanupActionsMixin
 from dupfinder.gui.export import ask_export_path, write_export
-from dupfinder.gui.formatting import human_bytes, plural
 from dupfinder.gui.groups_model import GroupsModel
 from dupfinder.gui.image_viewer import ImageViewerDialog
 from dupfinder.gui.marks import MarkSet

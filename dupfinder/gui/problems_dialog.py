@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Problem
-from dupfinder.gui.formatting import plural
+from dupfinder.formatting import plural
 
 
 class ProblemsDialog(QDialog):

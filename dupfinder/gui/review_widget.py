@@ -11,8 +11,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from dupfinder.formatting import human_bytes, plural
 from dupfinder.gui.compare_view import CompareView
-from dupfinder.gui.formatting import human_bytes, plural
 from dupfinder.gui.group_delegate import GroupDelegate
 from dupfinder.gui.groups_model import GroupsModel, SortKey, reclaimable_bytes
 from dupfinder.gui.groups_view import GroupListView

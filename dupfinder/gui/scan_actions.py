@@ -17,7 +17,7 @@ from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import HashKind, ScanOptions
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import quality_rank
-from dupfinder.gui.formatting import plural
+from dupfinder.formatting import plural
 from dupfinder.gui.marks import follow_keeper
 
 

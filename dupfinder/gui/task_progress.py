@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from dupfinder.gui.formatting import progress_text
+from dupfinder.formatting import progress_text
 
 
 class TaskProgressWidget(QWidget):

@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from dupfinder.core.grouping import pairs_for_parts, pairs_with_turns, regroup
+from dupfinder.core.grouping import pairs_for_images, regroup
 from dupfinder.core.options import PRESET_DISTANCES, HashKind, Preset, ScanOptions
 from dupfinder.core.scanner import run_scan
 
@@ -56,13 +56,7 @@ def main() -> int:
     for kind in kinds:
         presets = {d: p.value for p, d in PRESET_DISTANCES[kind].items()}
         top = PRESET_DISTANCES[kind][Preset.LOOSE] + args.margin
-        part_hashes = [[getattr(im.fingerprint, part) for im in base.images] for part in kind.parts]
-        digests = [im.digest for im in base.images]
-        if args.turned:
-            turned = [[getattr(im.fingerprint, f"turned_{part}") for im in base.images] for part in kind.parts]
-            pairs = pairs_with_turns(part_hashes, turned, digests, top)
-        else:
-            pairs = pairs_for_parts(part_hashes, digests, top)
+        pairs = pairs_for_images(base.images, kind, top, match_turned=args.turned)
         result = dataclasses.replace(
             base, pairs=pairs, hash_name=kind.value, hash_bits=kind.bits, max_distance_bits=top
         )

@@ -11,7 +11,7 @@ import pytest
 
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import ProblemKind
-from dupfinder.core.options import Preset, ScanOptions, preset_distance
+from dupfinder.core.options import DEFAULT_HASH, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ScanCancelled, ScanStage
 from dupfinder.core.scanner import run_scan
 
@@ -144,7 +144,7 @@ def test_mirrored_and_turned_copies_are_found_only_when_asked(tmp_path, make_pho
         im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "p" / "mirrored.jpg", quality=90)
         im.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "p" / "turned.png")
     make_photo(tmp_path / "p" / "other.jpg", 8, (480, 360))
-    normal = preset_distance(Preset.NORMAL, result_kind(run_scan(ScanOptions((str(tmp_path / "p"),)))))
+    normal = preset_distance(Preset.NORMAL, DEFAULT_HASH)
     plain = run_scan(ScanOptions((str(tmp_path / "p"),)))
     assert paths_of(plain, regroup(plain, normal)) == []
     turned = run_scan(ScanOptions((str(tmp_path / "p"),), match_turned=True))

@@ -36,13 +36,18 @@ def photos(tmp_path, make_photo):
 def window(qtbot, photos, monkeypatch):
     """A window that has scanned `photos`; confirmation dialogs answer Yes."""
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    w = scanned_window(qtbot, photos)
+    assert w.model.rowCount() == 3
+    return w
+
+
+def scanned_window(qtbot, folder) -> MainWindow:
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    w.add_folder(str(photos))
+    w.add_folder(str(folder))
     with qtbot.waitSignal(w.scan_finished, timeout=60_000):
         w.start_scan()
-    assert w.model.rowCount() == 3
     return w
 
 
@@ -147,12 +152,7 @@ def test_a_broken_cache_is_mentioned_in_the_window(qtbot, photos, monkeypatch):
     cache = os.path.join(os.environ["DUPFINDER_CACHE_DIR"], "fingerprints.sqlite3")
     with open(cache, "wb") as f:
         f.write(b"not a database " * 1000)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    w.add_folder(str(photos))
-    with qtbot.waitSignal(w.scan_finished, timeout=60_000):
-        w.start_scan()
+    w = scanned_window(qtbot, photos)
     assert w.result.warnings and w.model.rowCount() == 3
     shown = [w.statusBar().currentMessage(), w.problems_button.text()]
     shown += [label.text() for label in w.findChildren(QLabel) if label.isVisible()]

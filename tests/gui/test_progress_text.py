@@ -1,5 +1,5 @@
 from dupfinder.core.progress import ProgressEvent, ScanStage
-from dupfinder.gui.formatting import plural, progress_text, similarity_text
+from dupfinder.formatting import plural, progress_text, similarity_text
 
 
 def test_progress_line_has_phase_count_rate_and_time_left():
