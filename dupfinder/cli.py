@@ -19,6 +19,7 @@ from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
+from dupfinder.core.report_files import CSV, JSON, ReportPathRefused, ReportTarget, check_report_path, write_report
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
 from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
@@ -123,12 +124,12 @@ def open_app(folders: Sequence[str]) -> int:
 def scan_command(args: argparse.Namespace) -> int:
     hash_kind = HashKind(args.hash)
     try:
+        check_folders([*args.folders, *args.protect])
+        targets = report_targets(args)
         options = ScanOptions(
             roots=tuple(args.folders) + tuple(args.protect),
             protected_roots=tuple(args.protect),
-            extensions=frozenset(e.strip() for e in args.ext.split(",") if e.strip())
-            if args.ext
-            else DEFAULT_EXTENSIONS,
+            extensions=parse_extensions(args.ext),
             min_size_bytes=args.min_size,
             hash_kind=hash_kind,
             max_distance_bits=args.max_distance,
@@ -137,7 +138,7 @@ def scan_command(args: argparse.Namespace) -> int:
             workers=args.workers,
             match_turned=args.turned,
         )
-    except ValueError as exc:
+    except (ValueError, ReportPathRefused) as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)
         return EXIT_USAGE
     threshold = args.max_distance if args.max_distance is not None else preset_distance(Preset(args.preset), hash_kind)
@@ -152,18 +153,62 @@ def scan_command(args: argparse.Namespace) -> int:
     groups = regroup(result, threshold)
     marks = keep_best_marks(groups, result.images)
     preset = None if args.max_distance is not None else args.preset
-    if args.json:  # files first: they must not depend on stdout staying open (`| head`)
-        report.write_json(
-            args.json, report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset)
-        )
-    if args.csv:
-        report.write_csv(args.csv, result, groups, marks)
+    # Files first: they must not depend on stdout staying open (`| head`).
+    written = write_reports(targets, result, groups, marks, threshold=threshold, preset=preset)
     if not args.quiet:
         print_groups(result, groups, marks)
     print_summary(result, groups, marks, threshold)
     if args.trash_duplicates:
-        return trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
-    return EXIT_OK
+        status = trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
+        return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
+    return EXIT_OK if written else EXIT_PROBLEM
+
+
+def check_folders(folders: Sequence[str]) -> None:
+    """Every folder given must be named and exist: an empty name would mean the current folder, silently."""
+    for folder in folders:
+        if not folder.strip():
+            raise ValueError("an empty folder name was given (use . for the current folder)")
+        if not os.path.lexists(os.path.expanduser(folder)):
+            raise ValueError(f"no such folder: {printable(folder)}")
+
+
+def parse_extensions(text: str | None) -> frozenset[str]:
+    """'jpg, .PNG' -> {'jpg', '.PNG'} (ScanOptions normalises); None -> the defaults; an empty list is an error."""
+    if text is None:
+        return DEFAULT_EXTENSIONS
+    extensions = frozenset(e.strip() for e in text.split(",") if e.strip().strip("."))
+    if not extensions:
+        raise ValueError(f"--ext needs at least one extension, e.g. --ext jpg,png (got {text!r})")
+    return extensions
+
+
+def report_targets(args: argparse.Namespace) -> dict[str, ReportTarget]:
+    """The --json / --csv paths, checked before scanning so that a refused path costs no scan."""
+    wanted = {kind: getattr(args, kind) for kind in (JSON, CSV) if getattr(args, kind) is not None}
+    targets = {kind: check_report_path(path, kind) for kind, path in wanted.items()}
+    if len(targets) == 2 and os.path.realpath(targets[JSON].path) == os.path.realpath(targets[CSV].path):
+        raise ValueError("--json and --csv name the same file")
+    return targets
+
+
+def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, marks, *, threshold, preset) -> bool:
+    """Write each requested report; a failure is reported on stderr (the results are still printed). True if all
+    were written."""
+    scanned = {image.file.identity for image in result.images}
+    ok = True
+    for kind, target in targets.items():
+        if kind == JSON:
+            text = report.json_text(report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset))
+        else:
+            text = report.csv_text(result, groups, marks)
+        try:
+            write_report(target, text, scanned)
+        except OSError as exc:
+            detail = str(exc) if isinstance(exc, ReportPathRefused) else f"{target.path}: {exc.strerror or exc}"
+            print(f"dupfinder: the {kind.upper()} report was not written: {detail}", file=sys.stderr)
+            ok = False
+    return ok
 
 
 def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:

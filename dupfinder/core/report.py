@@ -6,8 +6,8 @@ The JSON schema is documented in the README ("JSON output"); bump SCHEMA_VERSION
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 import time
 from collections.abc import Collection, Sequence
 
@@ -100,26 +100,26 @@ def to_json_dict(
     }
 
 
-def write_json(path: str | os.PathLike, data: dict) -> None:
-    """Write readable UTF-8 JSON; file names that are not valid UTF-8 fall back to escaped ASCII."""
+def json_text(data: dict) -> str:
+    """Readable UTF-8 JSON; file names that are not valid UTF-8 fall back to escaped ASCII."""
     try:
         text = json.dumps(data, ensure_ascii=False, indent=1)
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(data, ensure_ascii=True, indent=1)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
+    return text + "\n"
 
 
-def write_csv(path: str | os.PathLike, result: ScanResult, groups: Sequence[Group], marks: Collection[int]) -> None:
+def csv_text(result: ScanResult, groups: Sequence[Group], marks: Collection[int]) -> str:
     """One row per group member, in group order; names that are not valid UTF-8 are written with escapes."""
-    with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for number, group in enumerate(groups, 1):
-            for member in group.members:
-                facts = member_facts(result, group, member, marks)
-                writer.writerow([number] + [_csv_value(facts[column]) for column in CSV_COLUMNS[1:]])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for number, group in enumerate(groups, 1):
+        for member in group.members:
+            facts = member_facts(result, group, member, marks)
+            writer.writerow([number] + [_csv_value(facts[column]) for column in CSV_COLUMNS[1:]])
+    return out.getvalue().encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _csv_value(value):

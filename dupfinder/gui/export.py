@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from dupfinder.core import report
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import HashKind
+from dupfinder.core.report_files import check_report_path, write_report
 from dupfinder.gui.threshold import exact_preset
 
 FILTERS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
@@ -29,12 +30,16 @@ def write_export(
     distance_bits: int,
     hash_kind: HashKind,
 ) -> None:
-    """Writes 'csv' or 'json'; the JSON names the preset only when the slider sits exactly on one. Raises OSError."""
+    """Writes 'csv' or 'json'; the JSON names the preset only when the slider sits exactly on one.
+
+    Raises OSError, ReportPathRefused included: an existing file is replaced only if it is an earlier report."""
+    target = check_report_path(path, kind)
     if kind == "csv":
-        report.write_csv(path, result, groups, marked)
-        return
-    preset = exact_preset(distance_bits, hash_kind)
-    data = report.to_json_dict(
-        result, groups, marked, threshold_bits=distance_bits, preset=preset.value if preset else None
-    )
-    report.write_json(path, data)
+        text = report.csv_text(result, groups, marked)
+    else:
+        preset = exact_preset(distance_bits, hash_kind)
+        data = report.to_json_dict(
+            result, groups, marked, threshold_bits=distance_bits, preset=preset.value if preset else None
+        )
+        text = report.json_text(data)
+    write_report(target, text, {image.file.identity for image in result.images})
