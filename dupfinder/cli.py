@@ -19,7 +19,15 @@ from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
-from dupfinder.core.report_files import CSV, JSON, ReportPathRefused, ReportTarget, check_report_path, write_report
+from dupfinder.core.report_files import (
+    CSV,
+    JSON,
+    PATH_LIST,
+    ReportPathRefused,
+    ReportTarget,
+    check_report_path,
+    write_report,
+)
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
 from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
@@ -68,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     out = scan.add_argument_group("output")
     out.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     out.add_argument("--csv", metavar="FILE", help="also write the results as CSV (one row per file)")
+    out.add_argument(
+        "--keep-list", metavar="FILE",
+        help="write the path of every image that is kept (not a duplicate to drop), one per line, e.g. for training",
+    )  # fmt: skip
+    out.add_argument(
+        "--drop-list", metavar="FILE", help="write the path of every duplicate that would be trashed, one per line"
+    )
     out.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     out.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     act = scan.add_argument_group("clean up")
@@ -183,30 +198,48 @@ def parse_extensions(text: str | None) -> frozenset[str]:
     return extensions
 
 
+REPORT_OPTIONS = {"json": JSON, "csv": CSV, "keep_list": PATH_LIST, "drop_list": PATH_LIST}
+
+
 def report_targets(args: argparse.Namespace) -> dict[str, ReportTarget]:
-    """The --json / --csv paths, checked before scanning so that a refused path costs no scan."""
-    wanted = {kind: getattr(args, kind) for kind in (JSON, CSV) if getattr(args, kind) is not None}
-    targets = {kind: check_report_path(path, kind) for kind, path in wanted.items()}
-    if len(targets) == 2 and os.path.realpath(targets[JSON].path) == os.path.realpath(targets[CSV].path):
-        raise ValueError("--json and --csv name the same file")
+    """The output files asked for (--json, --csv, --keep-list, --drop-list), checked before scanning so that a
+    refused path costs no scan."""
+    targets = {
+        name: check_report_path(getattr(args, name), kind)
+        for name, kind in REPORT_OPTIONS.items()
+        if getattr(args, name) is not None
+    }
+    real = [os.path.realpath(target.path) for target in targets.values()]
+    if len(set(real)) < len(real):
+        raise ValueError("two of --json, --csv, --keep-list and --drop-list name the same file")
     return targets
 
 
 def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, marks, *, threshold, preset) -> bool:
-    """Write each requested report; a failure is reported on stderr (the results are still printed). True if all
+    """Write each requested output; a failure is reported on stderr (the results are still printed). True if all
     were written."""
     scanned = {image.file.identity for image in result.images}
     ok = True
-    for kind, target in targets.items():
-        if kind == JSON:
-            text = report.json_text(report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset))
+    for name, target in targets.items():
+        option = "--" + name.replace("_", "-")
+        if name == "json":
+            data = report.to_json_dict(result, groups, marks, threshold_bits=threshold, preset=preset)
+            content: str | bytes = report.json_text(data)
+        elif name == "csv":
+            content = report.csv_text(result, groups, marks)
         else:
-            text = report.csv_text(result, groups, marks)
+            chosen = [i for i in range(len(result.images)) if (i in marks) == (name == "drop_list")]
+            content, left_out = report.path_list_bytes(result.images[i].path for i in chosen)
+            if left_out:
+                print(
+                    f"dupfinder: {option}: {left_out} name(s) contain a line break and were left out", file=sys.stderr
+                )
+                ok = False
         try:
-            write_report(target, text, scanned)
+            write_report(target, content, scanned)
         except OSError as exc:
             detail = str(exc) if isinstance(exc, ReportPathRefused) else f"{target.path}: {exc.strerror or exc}"
-            print(f"dupfinder: the {kind.upper()} report was not written: {detail}", file=sys.stderr)
+            print(f"dupfinder: {option} was not written: {detail}", file=sys.stderr)
             ok = False
     return ok
 

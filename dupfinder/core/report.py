@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from dupfinder import __version__
 from dupfinder.core.models import Group, ImageRecord, Member, ScanResult
@@ -120,6 +121,19 @@ def csv_text(result: ScanResult, groups: Sequence[Group], marks: Collection[int]
             facts = member_facts(result, group, member, marks)
             writer.writerow([number] + [_csv_value(facts[column]) for column in CSV_COLUMNS[1:]])
     return out.getvalue().encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def path_list_bytes(paths: Iterable[str]) -> tuple[bytes, int]:
+    """One path per line, as the file system spells it (bytes, so names that are not UTF-8 survive); names with a
+    line break cannot be listed that way and are left out (their count is returned)."""
+    lines, left_out = [], 0
+    for path in paths:
+        raw = os.fsencode(path)
+        if b"\n" in raw or b"\r" in raw:
+            left_out += 1
+        else:
+            lines.append(raw + b"\n")
+    return b"".join(lines), left_out
 
 
 def _csv_value(value):

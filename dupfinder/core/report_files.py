@@ -1,4 +1,4 @@
-"""Writing report files (JSON, CSV) without ever replacing a file that is not an earlier report.
+"""Writing report files (JSON, CSV, path lists) without ever replacing a file that is not an earlier report.
 
 A report path is checked before the scan (`check_report_path`): it may be new, in an existing folder, or an
 existing regular file that is recognisably an earlier dupfinder report of the same kind. Anything else — a photo,
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from dupfinder.core.report import CSV_COLUMNS
 
-JSON, CSV = "json", "csv"
+JSON, CSV, PATH_LIST = "json", "csv", "path list"
+_LABELS = {JSON: "JSON report", CSV: "CSV report", PATH_LIST: "path list"}
 _JSON_START = re.compile(rb'\A\{\s*"schema_version":\s*\d+,\s*"tool":\s*"dupfinder ')
 _CSV_HEADER = ",".join(CSV_COLUMNS).encode()
 _SNIFF_BYTES = 4096
@@ -42,7 +43,7 @@ class ReportTarget:
 def check_report_path(path: str, kind: str) -> ReportTarget:
     """Accept a free path in an existing folder, or an earlier report of this kind; refuse anything else."""
     if not path:
-        raise ReportPathRefused(f"the {kind.upper()} file name is empty")
+        raise ReportPathRefused(f"the {_LABELS[kind]} file name is empty")
     path = os.path.abspath(os.path.expanduser(path))
     try:
         st = os.lstat(path)
@@ -57,8 +58,7 @@ def check_report_path(path: str, kind: str) -> ReportTarget:
         raise ReportPathRefused(f"{path} exists and is not a regular file")
     if not _is_report(path, kind):
         raise ReportPathRefused(
-            f"{path} exists and is not an earlier dupfinder {kind.upper()} report; "
-            "it is left alone (choose another name)"
+            f"{path} exists and is not an earlier dupfinder {_LABELS[kind]}; it is left alone (choose another name)"
         )
     return ReportTarget(path, kind, (st.st_dev, st.st_ino))
 
@@ -71,18 +71,22 @@ def _is_report(path: str, kind: str) -> bool:
         return False
     if kind == JSON:
         return _JSON_START.match(head) is not None
+    if kind == PATH_LIST:  # one absolute path per line: nothing else looks like that, a photo least of all
+        lines = head.split(b"\n")[:-1] if len(head) == _SNIFF_BYTES else head.split(b"\n")
+        return all(line.startswith(os.fsencode(os.sep)) or not line for line in lines)
     return head.split(b"\n", 1)[0].rstrip(b"\r") == _CSV_HEADER
 
 
-def write_report(target: ReportTarget, text: str, scanned: Collection[tuple[int, int]] = ()) -> None:
-    """Write `text` (UTF-8) to the checked target, atomically. Raises ReportPathRefused (an OSError) when the target
-    changed since it was checked or is one of the `scanned` files' identities, and OSError when writing fails;
-    in both cases the target is untouched."""
+def write_report(target: ReportTarget, text: str | bytes, scanned: Collection[tuple[int, int]] = ()) -> None:
+    """Write `text` (str as UTF-8, or bytes) to the checked target, atomically.
+
+    Raises ReportPathRefused (an OSError) when the target changed since it was checked or is one of the `scanned`
+    files' identities, and OSError when writing fails; in both cases the target is untouched."""
     folder = os.path.dirname(target.path)
     fd, temp = tempfile.mkstemp(prefix=".dupfinder-report-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
         umask = os.umask(0)

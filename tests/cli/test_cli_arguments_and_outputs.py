@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from PIL import Image
 
 from dupfinder.cli import main
 from dupfinder.core.report_files import ReportPathRefused, check_report_path, write_report
@@ -97,7 +98,7 @@ def test_an_unwritable_report_is_a_clear_error_and_the_results_still_print(libra
     code, out, err = run(capsys, "scan", str(library), "--json", str(tmp_path / "r.json"), "--no-progress")
     assert code == 1
     assert "Group 1 · 3 files" in out
-    assert "JSON report was not written" in err and "No space left on device" in err
+    assert "--json was not written" in err and "No space left on device" in err
     assert not (tmp_path / "r.json").exists()
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".dupfinder-report-")]
 
@@ -119,6 +120,26 @@ def test_a_scanned_file_is_never_the_report(tmp_path):
     with pytest.raises(ReportPathRefused, match="scanned files"):
         write_report(target, "{}\n", {(st.st_dev, st.st_ino)})
     assert "dupfinder 0.1.0" in path.read_text()
+
+
+def test_keep_and_drop_lists_split_every_image_one_path_per_line(library, tmp_path, capsys):
+    keep, drop = tmp_path / "keep.txt", tmp_path / "drop.txt"
+    (library / "other.png").write_bytes((library / "IMG_1.jpg").read_bytes()[:0])  # empty: skipped, in neither
+    odd = library / os.fsdecode(b"caf\xe9-unique.jpg")  # not valid UTF-8
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(odd)
+    code, _, _ = run(capsys, "scan", str(library), "--keep-list", str(keep), "--drop-list", str(drop), "--no-progress")
+    assert code == 0
+    kept = set(keep.read_bytes().splitlines())
+    dropped = set(drop.read_bytes().splitlines())
+    assert kept == {os.fsencode(library / "IMG_1.jpg"), os.fsencode(odd)}
+    assert dropped == {os.fsencode(library / "IMG_1-small.jpg"), os.fsencode(library / "IMG_1-copy.jpg")}
+    again = run(capsys, "scan", str(library), "--keep-list", str(keep), "--no-progress")
+    assert again[0] == 0  # an earlier list may be replaced
+
+
+def test_a_list_over_a_photo_is_refused(library, capsys):
+    code, _, err = run(capsys, "scan", str(library), "--drop-list", str(library / "IMG_1.jpg"), "--no-progress")
+    assert code == 2 and "not an earlier dupfinder path list" in err
 
 
 def test_json_and_csv_on_one_file_is_refused(library, tmp_path, capsys):
