@@ -63,3 +63,24 @@ def test_marks_everything_but_the_keepers():
     images = [_image() for _ in range(5)]
     assert keep_best_marks([_group(0, 0, 1), _group(4, 2, 3, 4)], images) == frozenset({1, 2, 3})
     assert keep_best_marks([], images) == frozenset()
+
+
+def test_an_undistorted_copy_beats_a_stretched_one_of_close_size():
+    original = _image("/p/original.jpg", width=400, height=300)
+    stretched = _image("/p/stretched.jpg", width=400, height=330)  # 10 % taller: more pixels, no more picture
+    small = _image("/p/small.jpg", width=200, height=150)
+    images = [original, stretched, small]
+    assert choose_keeper([0, 1, 2], images, quality_rank(images)) == 0
+    assert choose_keeper([0, 1], images, quality_rank(images)) == 0  # a tie of shapes: 4:3 is a photo's
+
+
+def test_a_much_larger_copy_of_another_shape_still_wins():
+    images = [_image("/p/a.jpg", width=400, height=300), _image("/p/b.jpg", width=400, height=300),
+              _image("/p/big.jpg", width=1000, height=600)]  # fmt: skip
+    assert choose_keeper([0, 1, 2], images, quality_rank(images)) == 2
+
+
+def test_a_turned_copy_has_its_originals_shape():
+    images = [_image("/p/a.jpg", width=400, height=300), _image("/p/turned.jpg", width=300, height=400),
+              _image("/p/stretched.jpg", width=400, height=340)]  # fmt: skip
+    assert choose_keeper([0, 1, 2], images, quality_rank(images)) in (0, 1)
