@@ -8,19 +8,15 @@ loaders, review page, _start_task and the trash_finished/undo_finished signals.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 from PySide6.QtWidgets import QMessageBox
 
-from dupfinder.core import report
-from dupfinder.core.models import Group
-from dupfinder.core.selection import choose_keeper, keep_best_marks
+from dupfinder.core.review import CleanupPlan, cleanup_plan, follow_marks, keep_best, mark_refusal
 from dupfinder.core.trash import trash_files
 from dupfinder.core.undo import undo_last_cleanup
 from dupfinder.formatting import plural
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
-from dupfinder.gui.marks import follow_keeper
 
 
 class CleanupActionsMixin:
@@ -32,15 +28,16 @@ class CleanupActionsMixin:
     def set_mark(self, image: int, marked: bool) -> None:
         if self.result is None:
             return
-        if marked and self.result.images[image].file.protected:
-            self.statusBar().showMessage("This photo is in a protected folder: it is always kept.", 5000)
+        refusal = mark_refusal(self.result, image) if marked else None
+        if refusal:
+            self.statusBar().showMessage(refusal, 5000)
             return
         self.marks.set_marked(image, marked)
 
     def _on_marks_changed(self, images: frozenset[int]) -> None:
         for row, group in enumerate(self.model.groups()):
             if images.intersection(group.images):
-                followed = follow_keeper(group, self.marks, self._rank)
+                followed = follow_marks(group, self.marks, self.result.images, self._rank)
                 if followed is not group:
                     self.model.replace_group(row, followed)
         self.model.refresh_images(images)
@@ -52,27 +49,31 @@ class CleanupActionsMixin:
         """Every group keeps its best copy (core's choice); all others are marked."""
         if self.result is None:
             return
-        for row, group in enumerate(self.model.groups()):
-            keeper = choose_keeper(group.images, self.result.images, self._rank)
-            if keeper != group.keeper:
-                self.model.replace_group(row, dataclasses.replace(group, keeper=keeper))
-        self.marks.replace(keep_best_marks(self.model.groups(), self.result.images))
+        groups, marks = keep_best(self.model.groups(), self.result.images, self._rank)
+        for row, (old, new) in enumerate(zip(self.model.groups(), groups, strict=True)):
+            if new.keeper != old.keeper:
+                self.model.replace_group(row, new)
+        self.marks.replace(marks)
         self.statusBar().showMessage(f"Marked {plural(len(self.marks), 'file')} for the trash.", 8000)
 
-    def trash_plan(self) -> tuple[list[Group], frozenset[int], int]:
-        """(groups, marked images within them, bytes those free) as the core will receive them."""
+    def trash_plan(self) -> CleanupPlan:
+        """What the trash step would move from the groups shown (the core's count, also the button's)."""
         if self.result is None:
-            return [], frozenset(), 0
-        groups = self.model.groups()
-        in_groups = {image for group in groups for image in group.images}
-        marked = frozenset(image for image in self.marks.snapshot() if image in in_groups)
-        return groups, marked, report.reclaimable_bytes(self.result, groups, marked)
+            return CleanupPlan((), frozenset(), 0)
+        return cleanup_plan(self.result, self.model.groups(), self.marks.snapshot())
 
     def move_to_trash(self) -> None:
-        groups, marked, size = self.trash_plan()
-        if not marked or self.busy or self.result is None or not confirm_trash(self, len(marked), size):
+        plan = self.trash_plan()
+        if (
+            not plan.marks
+            or self.busy
+            or self.result is None
+            or not confirm_trash(self, len(plan.marks), plan.size_bytes)
+        ):
             return
-        task = self._start_task(functools.partial(trash_files, self.result, groups, marked), "Moving to the Trash…")
+        task = self._start_task(
+            functools.partial(trash_files, self.result, list(plan.groups), plan.marks), "Moving to the Trash…"
+        )
         task.succeeded.connect(self._on_trash_done)
         task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
         task.failed.connect(lambda message: QMessageBox.critical(self, "Moving to the Trash failed", message))
@@ -87,14 +88,11 @@ class CleanupActionsMixin:
             self.previews.forget(self.result.images[image].path)
         self.marks.discard_all(moved)
         row = self._current_row()
-        self.model.remove_images(moved)
+        self._apply_threshold()  # regrouped without the moved files: every reference is still there
         if self.model.rowCount():
             self.select_group(min(max(row, 0), self.model.rowCount() - 1))
         else:
-            self.pages.setCurrentIndex(0)
             self.empty_label.setText("All duplicates are cleaned up. Undo puts the files back if you need them.")
-        self._show_current_group()
-        self.review.update_summary()
         self.statusBar().showMessage(trash_message(trash_report), 15000)
         box = open_trash_trouble(self, trash_report)
         if box is not None:

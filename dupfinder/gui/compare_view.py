@@ -88,7 +88,9 @@ class PhotoCard(QFrame):
         badges = QHBoxLayout()
         badges.setSpacing(6)
         self.best_badge = QLabel("★ Best")
-        self.best_badge.setToolTip("Highest resolution in this group")
+        self.best_badge.setToolTip(
+            "The copy this group keeps: the best resolution, a protected copy, or the one you chose"
+        )
         self.best_badge.setVisible(member.image == best)
         bold = QFont(self.font())
         bold.setBold(True)

@@ -8,9 +8,8 @@ from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from dupfinder.core import report
 from dupfinder.core.models import Group, ScanResult
-from dupfinder.core.selection import keep_best_marks
+from dupfinder.core.review import potential_bytes
 from dupfinder.formatting import human_bytes, plural
 
 GroupRole = Qt.ItemDataRole.UserRole + 1  # the Group
@@ -33,11 +32,6 @@ class RowFacts:
     best_similarity: float
     identical: bool
     marked: int
-
-
-def reclaimable_bytes(result: ScanResult, group: Group) -> int:
-    """What "keep best resolution" would free in this group, by the core's own count."""
-    return report.reclaimable_bytes(result, [group], keep_best_marks([group], result.images))
 
 
 def best_similarity(group: Group) -> tuple[float, bool]:
@@ -75,7 +69,7 @@ class GroupsModel(QAbstractListModel):
         assert self._result is not None
         return RowFacts(
             photos=len(group.members),
-            reclaimable_bytes=reclaimable_bytes(self._result, group),
+            reclaimable_bytes=potential_bytes(self._result, group),
             best_similarity=similarity,
             identical=identical,
             marked=sum(1 for image in group.images if image in self._marks),
@@ -159,8 +153,8 @@ class GroupsModel(QAbstractListModel):
             result = self._result
             if result is None:
                 return list(groups)
-            return sorted(groups, key=lambda g: -reclaimable_bytes(result, g))
+            return sorted(groups, key=lambda g: -potential_bytes(result, g))
         if self._sort_key is SortKey.SIMILARITY:
             result = self._result
-            return sorted(groups, key=lambda g: (-best_similarity(g)[0], -reclaimable_bytes(result, g)))
+            return sorted(groups, key=lambda g: (-best_similarity(g)[0], -potential_bytes(result, g)))
         return sorted(groups, key=lambda g: -len(g.members))

@@ -249,7 +249,7 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self.review.select_group(row)
 
     def _show_current_group(self) -> None:
-        self.review.show_current_group(self._rank)
+        self.review.show_current_group()
 
     def _on_review_key(self, action: str) -> None:
         image = self.compare.current_image()
@@ -332,7 +332,8 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
     def _update_actions(self) -> None:
         busy = self.busy
         has_result = self.result is not None and self.model.rowCount() > 0
-        _, marked, size = self.trash_plan()
+        plan = self.trash_plan()
+        marked, size = plan.marks, plan.size_bytes
         self.scan_button.setEnabled(not busy and self.folders.count() > 0)
         self.scan_button.setText("Scanning…" if busy else "Scan")
         self.scan_action.setEnabled(not busy)

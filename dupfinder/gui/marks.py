@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
-
-from dupfinder.core.models import Group
 
 
 class MarkSet(QObject):
@@ -45,19 +42,3 @@ class MarkSet(QObject):
         if gone:
             self._marked -= gone
             self.changed.emit(gone)
-
-
-def follow_keeper(group: Group, marks: Collection[int], rank: Sequence[int]) -> Group:
-    """If the user marked the group's keeper, make the best-ranked unmarked member the keeper instead, so the core's
-    'never trash the keeper' rule protects the copy the user chose to keep. With every member marked the keeper stays
-    (the core will refuse to trash it, and the window says so)."""
-    if group.keeper not in marks:
-        return group
-    unmarked = [image for image in group.images if image not in marks]
-    if not unmarked:
-        return group
-    return dataclasses.replace(group, keeper=min(unmarked, key=lambda image: rank[image]))
-
-
-def all_marked(group: Group, marks: Collection[int]) -> bool:
-    return all(image in marks for image in group.images)

@@ -5,18 +5,17 @@ It presents the groups model and the marks; deciding what the groups are and whi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from dupfinder.core.review import all_marked, potential_bytes
 from dupfinder.formatting import human_bytes, plural
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.group_delegate import GroupDelegate
-from dupfinder.gui.groups_model import GroupsModel, SortKey, reclaimable_bytes
+from dupfinder.gui.groups_model import GroupsModel, SortKey
 from dupfinder.gui.groups_view import GroupListView
-from dupfinder.gui.marks import MarkSet, all_marked
+from dupfinder.gui.marks import MarkSet
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
 SORT_CHOICES = (
@@ -95,8 +94,8 @@ class ReviewWidget(QSplitter):
             if choice.value == value:
                 self.sort_combo.setCurrentIndex(i)
 
-    def show_current_group(self, rank: Sequence[int]) -> None:
-        """Shows the selected group's photos, best ranked first; an empty pane when nothing is selected."""
+    def show_current_group(self) -> None:
+        """Shows the selected group's photos, the kept copy first; an empty pane when nothing is selected."""
         row = self.current_row()
         result = self.model.result
         if row < 0 or result is None:
@@ -105,8 +104,7 @@ class ReviewWidget(QSplitter):
             self.all_marked_label.setVisible(False)
             return
         group = self.model.group(row)
-        best = min(group.images, key=lambda image: rank[image])
-        self.compare.show_group(result, group, self.marks, best)
+        self.compare.show_group(result, group, self.marks, group.keeper)
         self.update_group_header()
 
     def update_group_header(self) -> None:
@@ -128,7 +126,7 @@ class ReviewWidget(QSplitter):
             return
         groups = self.model.groups()
         copies = sum(len(g.members) - 1 for g in groups)
-        size = sum(reclaimable_bytes(result, g) for g in groups)
+        size = sum(potential_bytes(result, g) for g in groups)
         self.summary_label.setText(
             f"{plural(len(groups), 'group')} · {plural(copies, 'copy', 'copies')} · {human_bytes(size)}"
         )

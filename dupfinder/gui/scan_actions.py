@@ -7,18 +7,16 @@ folders, scan bar, empty/review pages, model, marks, loaders, _start_task and th
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 from PySide6.QtWidgets import QMessageBox
 
-from dupfinder.core.grouping import regroup
-from dupfinder.core.models import Group, ScanResult
+from dupfinder.core.models import ScanResult
 from dupfinder.core.options import HashKind, ScanOptions
+from dupfinder.core.review import shown_groups
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import quality_rank
 from dupfinder.formatting import plural
-from dupfinder.gui.marks import follow_keeper
 
 
 class ScanActionsMixin:
@@ -70,8 +68,8 @@ class ScanActionsMixin:
         """Regroup from the stored pairs at the slider's distance (no image I/O)."""
         if self.result is None:
             return
-        groups = [self._visible(group) for group in regroup(self.result, self.distance_bits)]
-        self.model.set_groups(self.result, [g for g in groups if g is not None])
+        groups = shown_groups(self.result, self.distance_bits, self._gone, self.marks, self._rank)
+        self.model.set_groups(self.result, list(groups))
         self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
         if not self.model.rowCount():
             self.empty_label.setText(
@@ -83,13 +81,3 @@ class ScanActionsMixin:
         self._show_current_group()
         self.review.update_summary()
         self._update_actions()
-
-    def _visible(self, group: Group) -> Group | None:
-        """The group without files trashed this session, with the keeper moved off a user-marked photo."""
-        if self._gone.intersection(group.images):
-            kept = tuple(m for m in group.members if m.image not in self._gone)
-            if len(kept) < 2:
-                return None
-            keeper = group.keeper if group.keeper not in self._gone else kept[0].image
-            group = dataclasses.replace(group, members=kept, keeper=keeper)
-        return follow_keeper(group, self.marks, self._rank)
