@@ -101,7 +101,7 @@ class CleanupActionsMixin:
     def undo_last_cleanup(self) -> None:
         if self.busy:
             return
-        task = self._start_task(lambda progress, cancel: undo_last_cleanup(), "Putting files back…")
+        task = self._start_task(lambda progress, cancel: undo_last_cleanup(), "Putting files back…", cancellable=False)
         task.succeeded.connect(self._on_undo_done)
         task.failed.connect(lambda message: QMessageBox.critical(self, "Undo failed", message))
         task.finished.connect(self.undo_finished)

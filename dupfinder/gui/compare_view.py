@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Collection
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QIcon, QMouseEvent, QPalette, QPixmap
+from PySide6.QtGui import QFont, QMouseEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -24,17 +23,12 @@ from PySide6.QtWidgets import (
 
 from dupfinder.core.models import Group, Member, ScanResult
 from dupfinder.formatting import format_timestamp_ns, human_bytes, similarity_text
-from dupfinder.gui.app import resource_dir
+from dupfinder.gui.resources import lock_icon
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
 Highlight, HighlightedText = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
 PREVIEW_PX = 640  # decoded size; cards scale it down to what fits
 MIN_IMAGE_PX, MAX_IMAGE_PX = 160, 520
-
-
-@functools.cache
-def lock_icon() -> QIcon:
-    return QIcon(str(resource_dir() / "icons" / "lock.svg"))
 
 
 class _ElidedLabel(QLabel):

@@ -6,6 +6,7 @@ holds the result (immutable), the current groups and the user's marks. The parts
 
 from __future__ import annotations
 
+import functools
 import os
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -41,6 +42,7 @@ from dupfinder.gui.settings import AppSettings
 from dupfinder.gui.task_progress import TaskProgressWidget
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
+CLOSE_WAIT_MS = 3000  # a cancelled scan stops within a second; past this the window closes when it has
 EMPTY_TEXT = "Add the folders that hold your photos — with “Add folder…” or by dropping them here — then press Scan."
 
 
@@ -202,14 +204,13 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
             self.statusBar().showMessage(f"Added {plural(len(added), 'folder')}. Press Scan to look for duplicates.")
 
     # ------------------------------------------------------------------------------------------------ scanning
-    def _start_task(self, fn, text: str) -> BackgroundTask:
-        if self._task is not None:
-            self._task.wait()
+    def _start_task(self, fn, text: str, *, cancellable: bool = True) -> BackgroundTask:
         task = BackgroundTask(fn, self)
         task.progress.connect(self.progress_row.show_progress)
         task.finished.connect(self._on_task_finished)
+        task.released.connect(functools.partial(self._on_task_released, task))
         self._task = task
-        self.progress_row.begin(text)
+        self.progress_row.begin(text, cancellable=cancellable)
         task.start()
         self._update_actions()
         return task
@@ -226,6 +227,10 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
     def _on_task_finished(self) -> None:
         self.progress_row.setVisible(False)
         self._update_actions()
+
+    def _on_task_released(self, task: BackgroundTask) -> None:
+        if self._task is task:
+            self._task = None
 
     # ------------------------------------------------------------------------------------------------ threshold
     @property
@@ -376,7 +381,11 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self.save_settings()
         if self._task is not None:
             self._task.cancel()
-            self._task.wait()
+            if not self._task.wait(CLOSE_WAIT_MS):  # a file still decoding: close as soon as the task has stopped
+                self.progress_row.show_stopping()
+                self._task.finished.connect(self.close)
+                event.ignore()
+                return
         for loader in (self.thumbs, self.previews, self.large_images):
             loader.reset()
             loader.wait_idle()

@@ -1,7 +1,9 @@
 """Long core calls (scan, trash, undo) on a background QThread, reporting back through queued signals.
 
 One `BackgroundTask` = one QThread + one worker object. The core function receives the usual `progress=` and
-`cancel=` keywords; progress events are throttled here to about ten per second before they cross threads.
+`cancel=` keywords; progress events are throttled here to about ten per second before they cross threads. When the
+thread has ended, the worker, the thread and the task delete themselves (`released`), so a finished task holds
+nothing of its call (a trash task's call holds the whole scan result).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class BackgroundTask(QObject):
     cancelled = Signal()
     failed = Signal(str)
     finished = Signal()  # after any of the three outcomes
+    released = Signal()  # the thread has ended; the task deletes itself right after this
 
     def __init__(self, fn: CoreCall, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +87,8 @@ class BackgroundTask(QObject):
         self._worker.failed.connect(self.failed)
         self._worker.done.connect(self._thread.quit)
         self._worker.done.connect(self.finished)
+        self._thread.finished.connect(self._worker.deleteLater)  # in the worker's own thread, as it ends
+        self._thread.finished.connect(self._release)
         self._running = False
         self.finished.connect(self._on_finished)
 
@@ -105,3 +110,8 @@ class BackgroundTask(QObject):
 
     def _on_finished(self) -> None:
         self._running = False
+
+    def _release(self) -> None:
+        self._worker = None  # drops the call (and whatever it holds) on the Python side too
+        self.released.emit()
+        self.deleteLater()  # the QThread, a child, goes with it: it has ended

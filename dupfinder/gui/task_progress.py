@@ -19,15 +19,19 @@ class TaskProgressWidget(QWidget):
         self.progress_bar.setMinimumWidth(240)
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
+        self._cancellable = True
         layout.addWidget(self.progress_bar, 2)
         layout.addWidget(self.progress_label, 3)
         layout.addWidget(self.cancel_button)
         self.setVisible(False)
 
-    def begin(self, text: str) -> None:
+    def begin(self, text: str, *, cancellable: bool = True) -> None:
+        """Show the row; a task that cannot be stopped halfway (undo) gets no Cancel button."""
         self.progress_bar.setRange(0, 0)
         self.progress_label.setText(text)
-        self.cancel_button.setEnabled(True)
+        self.cancel_button.setEnabled(cancellable)
+        self.cancel_button.setVisible(cancellable)
+        self._cancellable = cancellable
         self.setVisible(True)
 
     def show_stopping(self) -> None:
@@ -41,5 +45,5 @@ class TaskProgressWidget(QWidget):
             self.progress_bar.setValue(min(event.done, event.total))
         else:
             self.progress_bar.setRange(0, 0)
-        if self.cancel_button.isEnabled():
+        if self.cancel_button.isEnabled() or not self._cancellable:
             self.progress_label.setText(progress_text(event))

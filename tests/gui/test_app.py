@@ -1,8 +1,10 @@
 import configparser
+import subprocess
+import sys
 
 from PySide6.QtCore import QSize
 
-from dupfinder.gui.app import ICON_SIZES, app_icon, resource_dir
+from dupfinder.gui.resources import ICON_SIZES, app_icon, resource_dir
 
 
 def test_resources_are_found_with_every_icon_size():
@@ -33,3 +35,10 @@ def test_main_window_has_title_and_empty_state(window):
     assert window.pages.currentWidget() is window.empty_label
     assert "drop" in window.empty_label.text()
     assert not window.trash_button.isEnabled()
+
+
+def test_the_compare_view_does_not_pull_in_the_app_module():
+    """Resources have their own module: importing a view must not import the app (and through it the window)."""
+    code = "import sys, dupfinder.gui.compare_view; print('dupfinder.gui.app' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"

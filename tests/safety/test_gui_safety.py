@@ -60,8 +60,8 @@ def trash_now(qtbot, window: MainWindow):
 
 
 def _capturing(start_task, reports):
-    def start(fn, text):
-        task = start_task(fn, text)
+    def start(fn, text, **options):
+        task = start_task(fn, text, **options)
         task.succeeded.connect(reports.append)
         return task
 
