@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QDialog, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QLabel, QVBoxLayout
 
@@ -14,7 +14,9 @@ LARGE_PX = 2400
 
 
 class ZoomView(QGraphicsView):
-    """Fits the picture until the user zooms; then keeps the chosen scale."""
+    """Fits the picture until the user zooms; then keeps the chosen scale. `zoomed` tells a linked view to follow."""
+
+    zoomed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -39,6 +41,7 @@ class ZoomView(QGraphicsView):
         self.fit = False
         factor = 1.25 ** (event.angleDelta().y() / 120)
         self.scale(factor, factor)
+        self.zoomed.emit()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -32,6 +32,7 @@ from dupfinder.gui.export import ask_export_path, write_export
 from dupfinder.gui.groups_model import GroupsModel
 from dupfinder.gui.image_viewer import ImageViewerDialog
 from dupfinder.gui.marks import MarkSet
+from dupfinder.gui.pair_compare import PairCompareDialog
 from dupfinder.gui.photo_menu import photo_menu
 from dupfinder.gui.problems_dialog import ProblemsDialog
 from dupfinder.gui.review_widget import ReviewWidget
@@ -271,6 +272,8 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
             self.compare.move_current(1)
         elif action == "open":
             self.open_large(image)
+        elif action == "compare":
+            self.compare_pair(image)
 
     # ------------------------------------------------------------------------------------------------ photos
     def open_large(self, image: int) -> None:
@@ -285,6 +288,25 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self._viewer.destroyed.connect(lambda *_: setattr(self, "_viewer", None))
         self._viewer.show()
 
+    def compare_pair(self, image: int) -> PairCompareDialog | None:
+        """Open the compare mode for `image` and its group's kept copy (or, for the kept copy, the next one)."""
+        row = self._current_row()
+        if self.result is None or row < 0:
+            return None
+        group = self.model.group(row)
+        if image not in group.images:
+            return None
+        other = group.keeper if image != group.keeper else next(i for i in group.images if i != image)
+        first, second = (self.result.images[i] for i in (other, image))
+        dialog = PairCompareDialog(
+            (first.path, first.fingerprint.width, first.file.size_bytes),
+            (second.path, second.fingerprint.width, second.file.size_bytes),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def _photo_menu(self, image: int, position: QPoint) -> None:
         if self.result is None:
             return
@@ -294,6 +316,7 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
             marked=image in self.marks,
             protected=self.result.images[image].file.protected,
             show_large=lambda: self.open_large(image),
+            compare=lambda: self.compare_pair(image),
             toggle=lambda: self.toggle_mark(image),
         )
         menu.popup(position)

@@ -17,6 +17,7 @@ def photo_menu(
     marked: bool,
     protected: bool,
     show_large: Callable[[], None],
+    compare: Callable[[], None],
     toggle: Callable[[], None],
 ) -> QMenu:
     """The menu for the photo at `path`; a protected photo cannot be marked, so its toggle is disabled."""
@@ -29,5 +30,6 @@ def photo_menu(
     menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
     menu.addSeparator()
     menu.addAction("Show large", show_large)
+    menu.addAction("Compare with the kept copy (C)", compare)
     menu.addAction("Keep" if marked else "Mark for trash", toggle).setEnabled(not protected)
     return menu
