@@ -222,7 +222,7 @@ class _Walker:
             excluded_base = relative_to_top(folder) if self.exclusions else None  # exclusions hook
             for entry in items:
                 try:
-                    if excluded_base is not None and self.exclusions.skips(excluded_base, entry.name, entry.is_dir()):
+                    if excluded_base is not None and self.exclusions.skips_entry(excluded_base, entry):
                         continue
                     if entry.is_symlink():
                         if self.follow_symlinks:

@@ -75,6 +75,10 @@ class Exclusions:
     def __bool__(self) -> bool:
         return bool(self.patterns)
 
+    def skips_entry(self, relative_folder: str, entry: os.DirEntry) -> bool:
+        """skips() for a folder entry met by discovery (never raises)."""
+        return self.skips(relative_folder, entry.name, _is_dir(entry))
+
     def skips(self, relative_folder: str, name: str, is_dir: bool) -> bool:
         """True when the entry `name` of the folder at `relative_folder` (relative to its root, "/"-separated, ""
         for the root itself) is excluded."""
@@ -87,6 +91,13 @@ class Exclusions:
         if not path.startswith("/"):
             path = "/" + path
         return bool(self._paths.match(path) or (is_dir and self._paths.match(path + "/")))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows a symlink: a link to a folder is judged as a folder
+    except OSError:  # a looping or unreadable link: discovery reports it
+        return False
 
 
 def relative_to_top(folder) -> str:

@@ -33,8 +33,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
-from dupfinder.core import hamming  # noqa: E402
-from dupfinder.core.library.search import within  # noqa: E402
+from dupfinder.core import hamming
+from dupfinder.core.library.search import within
 
 
 def random_library(size: int, queries: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,7 +44,7 @@ def random_library(size: int, queries: int, seed: int = 1) -> tuple[np.ndarray, 
     picks = rng.choice(size, queries, replace=False)
     # Plant near-copies: flip 3 bits of the picked fingerprints, so every query has a match.
     flips = np.zeros(queries, np.uint64)
-    for k in range(3):
+    for _ in range(3):
         flips |= np.uint64(1) << rng.integers(0, 64, queries).astype(np.uint64)
     queries_arr = np.stack([phash[picks] ^ flips, dhash[picks] ^ flips], axis=1)
     return phash, dhash, queries_arr
@@ -135,7 +135,7 @@ def bench_search(args) -> None:
     print(f"{args.size:,} random fingerprints, {args.queries} queries each with a planted 3-bit copy")
     columns = (phash, dhash)
     for r in args.radii:
-        full_s, _ = timed(lambda p, d: within((p, d), columns, r), qs)
+        full_s, _ = timed(lambda p, d, r=r: within((p, d), columns, r), qs)
         line = [f"r={r:2}: full scan {full_s * 1e3:7.2f} ms"]
         for per_word in (3, 4, 5):
             if hamming.chunk_layout(1, per_word, r) is None:
@@ -163,20 +163,22 @@ def bench_bk(phash, dhash, qs, args) -> None:
         own_build = time.perf_counter() - start
         few = qs[: max(5, args.queries // 20)]
         for r in args.radii:
-            own_s, _ = timed(lambda p, d: [v for v in own.find((p, d), r) if (v[1] ^ d).bit_count() <= r], few)
+
+            def own_query(p, d, r=r, own=own):
+                return [v for v in own.find((p, d), r) if (v[1] ^ d).bit_count() <= r]
+
+            own_s, _ = timed(own_query, few)
             line = f"BK n={n:,} r={r:2}: own {own_s * 1e3:8.1f} ms (build {own_build:.1f} s)"
             line += f" -> at {args.size:,}: ~{own_s * args.size / n * 1e3:,.0f} ms"
-            if pybktree is not None and r == args.radii[0]:
+            if pybktree is not None and r in (args.radii[0], 12):
                 start = time.perf_counter()
                 tree = pybktree.BKTree(lambda a, b: (a[0] ^ b[0]).bit_count(), values)
                 build = time.perf_counter() - start
-                pyb_s, _ = timed(lambda p, d: tree.find((p, d), r), few)
+                pyb_s, _ = timed(lambda p, d, r=r, tree=tree: tree.find((p, d), r), few)
                 line += (
                     f" · pybktree {pyb_s * 1e3:8.1f} ms (build {build:.1f} s) -> ~{pyb_s * args.size / n * 1e3:,.0f} ms"
                 )
-                del tree
             print(line, flush=True)
-        del own
 
 
 def bench_load(args) -> None:
@@ -205,7 +207,7 @@ def bench_load(args) -> None:
             columns = (index.columns["phash"], index.columns["dhash"])
             qs = [(h[1] ^ 0b111, h[2] ^ 0b101) for h in itertools.islice(hashes, 0, args.size, args.size // 50)]
             for r in args.radii:
-                query_s, _ = timed(lambda p, d: within((p, d), columns, r), qs)
+                query_s, _ = timed(lambda p, d, r=r: within((p, d), columns, r), qs)
                 print(f"  r={r:2}: one query {query_s * 1e3:.2f} ms (median of {len(qs)})")
             start = time.perf_counter()
             rows = library.rows(list(range(1, 21)))
