@@ -8,8 +8,7 @@ import shutil
 import stat
 
 import pytest
-from conftest import synthetic_photo
-from PIL import ImageEnhance
+from PIL import Image, ImageEnhance
 
 from dupfinder.cli import main
 from dupfinder.core import paths
@@ -19,13 +18,22 @@ from dupfinder.core.options import ScanOptions
 from dupfinder.core.scanner import run_scan
 
 
+def brightened(make_photo, scratch, path, seed, size, factor, **save_options):
+    """A synthetic photo (as make_photo draws it) with its brightness changed, saved at `path`."""
+    source = make_photo(scratch / f"source-{seed}-{size[0]}x{size[1]}.png", seed, size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as im:
+        ImageEnhance.Brightness(im.convert("RGB")).enhance(factor).save(path, **save_options)
+    return path
+
+
 @pytest.fixture
 def photos(tmp_path, make_photo):
     """A photo, a brightened edit of it (alike at the normal preset) and an unrelated photo."""
     root = tmp_path / "photos"
     make_photo(root / "beach.jpg", 2, (640, 480), quality=92)
     root.joinpath("edits").mkdir()
-    ImageEnhance.Brightness(synthetic_photo(2, (640, 480))).enhance(1.2).save(root / "edits" / "beach-bright.jpg")
+    brightened(make_photo, tmp_path / "scratch", root / "edits" / "beach-bright.jpg", 2, (640, 480), 1.2)
     make_photo(root / "forest.jpg", 5, (640, 480))
     return root
 
@@ -51,8 +59,8 @@ def test_ignored_pair_stays_apart_after_renames_moves_and_copies(photos, tmp_pat
     assert groups_of(photos, elsewhere) == [["copy-of-beach.jpg", "renamed.jpg"]]
 
 
-def test_a_whole_group_can_be_declared_not_duplicates(photos, make_photo, capsys):
-    ImageEnhance.Brightness(synthetic_photo(2, (640, 480))).enhance(0.85).save(photos / "beach-dark.jpg")
+def test_a_whole_group_can_be_declared_not_duplicates(photos, make_photo, tmp_path, capsys):
+    brightened(make_photo, tmp_path / "scratch", photos / "beach-dark.jpg", 2, (640, 480), 0.85)
     assert groups_of(photos) == [["beach-bright.jpg", "beach-dark.jpg", "beach.jpg"]]
     paths_ = [photos / "beach.jpg", photos / "edits" / "beach-bright.jpg", photos / "beach-dark.jpg"]
     assert main(["ignore", *map(str, paths_)]) == 0

@@ -9,8 +9,7 @@ import sqlite3
 import stat
 
 import pytest
-from conftest import synthetic_photo
-from PIL import ImageEnhance
+from PIL import Image, ImageEnhance
 
 from dupfinder.cli import main
 from dupfinder.core import fingerprint
@@ -18,6 +17,15 @@ from dupfinder.core.library import find as find_module
 from dupfinder.core.library.find import find_in_folders, find_in_library, index_folders
 from dupfinder.core.library.store import FingerprintLibrary, LibraryError
 from dupfinder.core.options import DEFAULT_HASH, ScanOptions
+
+
+def brightened(make_photo, scratch, path, seed, size, factor, **save_options):
+    """A synthetic photo (as make_photo draws it) with its brightness changed, saved at `path`."""
+    source = make_photo(scratch / f"source-{seed}-{size[0]}x{size[1]}.png", seed, size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as im:
+        ImageEnhance.Brightness(im.convert("RGB")).enhance(factor).save(path, **save_options)
+    return path
 
 
 @pytest.fixture
@@ -31,12 +39,12 @@ def library(tmp_path, make_photo):
 
 
 @pytest.fixture
-def queries(tmp_path, library):
+def queries(tmp_path, library, make_photo):
     out = tmp_path / "incoming"
     out.mkdir()
-    ImageEnhance.Brightness(synthetic_photo(2, (1024, 768))).enhance(1.2).save(out / "edited-beach.jpg", quality=80)
+    brightened(make_photo, tmp_path / "scratch", out / "edited-beach.jpg", 2, (1024, 768), 1.2, quality=80)
     shutil.copy2(library / "2020" / "city.jpg", out / "city-copy.jpg")
-    synthetic_photo(11, (640, 480)).save(out / "new.jpg")
+    make_photo(out / "new.jpg", 11, (640, 480))
     return out
 
 

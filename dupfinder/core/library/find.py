@@ -83,6 +83,7 @@ class QueryResult:
     path: str
     matches: tuple[Match, ...] = ()
     problem: Problem | None = None  # the query could not be read: it has no match
+    query: Query | None = None  # the query as read (None when it could not be)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def _search(
             match = confirm(query, item, candidate, hash_kind.bits)
             if match is not None:
                 matches.append(match)
-        results.append(QueryResult(query.path, tuple(sorted(matches, key=_order))))
+        results.append(QueryResult(query.path, tuple(sorted(matches, key=_order)), None, query))
     return results
 
 
