@@ -63,6 +63,8 @@ def add_commands(commands) -> None:
         "find", help="is this photo already here? list the copies of photos in folders or a library",
         description="For each PHOTO, list its copies in the folders (--in) or the library (--db), best match first. "
         "Exit status: 0 when every photo has a copy, 1 when some has none, 2 on bad arguments.",
+        epilog="examples: dupfinder find new/*.jpg --in ~/Pictures || echo 'some are new'; "
+        "dupfinder find photo.jpg --db photos.dflib --json",
     )  # fmt: skip
     find.add_argument("photos", nargs="+", metavar="PHOTO", help="photos to look for")
     where = find.add_mutually_exclusive_group(required=True)

@@ -179,3 +179,19 @@ def test_find_honours_not_a_duplicate_decisions(library, queries, capsys):
     assert main(["ignore", str(queries / "edited-beach.jpg"), str(library / "2019" / "beach.jpg")]) == 0
     report = find_in_folders([str(queries / "edited-beach.jpg")], ScanOptions(roots=(str(library),)), 12)
     assert [os.path.basename(m.path) for m in report.queries[0].matches] == ["beach-small.png"]
+
+
+def test_find_turned_finds_a_mirrored_copy_and_the_library_is_only_read(library, tmp_path, make_photo):
+    from PIL import Image
+
+    with Image.open(library / "2020" / "city.jpg") as im:
+        im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "mirrored.jpg", quality=90)
+    db = tmp_path / "lib.db"
+    index_folders(str(db), ScanOptions(roots=(str(library),)))
+    stamp = (db.stat().st_mtime_ns, db.stat().st_size)
+    plain = find_in_library([str(tmp_path / "mirrored.jpg")], str(db), DEFAULT_HASH, 12)
+    turned = find_in_library([str(tmp_path / "mirrored.jpg")], str(db), DEFAULT_HASH, 12, turned=True)
+    assert not plain.queries[0].matches
+    (match,) = turned.queries[0].matches
+    assert match.path == str(library / "2020" / "city.jpg") and match.differs.startswith("mirrored or turned")
+    assert (db.stat().st_mtime_ns, db.stat().st_size) == stamp and not os.path.exists(f"{db}-journal")

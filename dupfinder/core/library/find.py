@@ -279,7 +279,7 @@ def find_in_library(
 ) -> FindReport:
     """The copies of each query among a library's fingerprints; the library's folders are not touched."""
     started = time.monotonic()
-    with FingerprintLibrary.open(library_path) as library:
+    with FingerprintLibrary.open(library_path, read_only=True) as library:
         if len(library) and library.recipe != FINGERPRINT_RECIPE:
             raise LibraryError(
                 f"{library.path} was built with another fingerprint recipe; update it with: "
@@ -381,7 +381,7 @@ def index_folders(
 
 
 def library_roots(library_path: str) -> list[str]:
-    with FingerprintLibrary.open(library_path) as library:
+    with FingerprintLibrary.open(library_path, read_only=True) as library:
         return library.roots
 
 

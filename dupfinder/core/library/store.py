@@ -151,8 +151,9 @@ class FingerprintLibrary:
         return cls(target, db)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> FingerprintLibrary:
-        """An existing library; raises LibraryError when `path` is missing or is not a dupfinder library."""
+    def open(cls, path: str | os.PathLike, *, read_only: bool = False) -> FingerprintLibrary:
+        """An existing library; raises LibraryError when `path` is missing or is not a dupfinder library.
+        read_only: SQLite's read-only mode (what `find --db` uses: a query writes nothing, not even a journal)."""
         target = Path(os.path.abspath(os.path.expanduser(path)))
         if not os.path.lexists(target):
             raise LibraryError(f"no such library: {target} (build one with: dupfinder index FOLDER... --db {path})")
@@ -160,7 +161,10 @@ class FingerprintLibrary:
             raise LibraryError(f"{target} is not a dupfinder library; it is left alone")
         try:
             paths._check_owned(os.lstat(target), target, want_dir=False)
-            db = sqlite3.connect(target, isolation_level=None)
+            if read_only:
+                db = sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                db = sqlite3.connect(target, isolation_level=None)
             if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 raise LibraryError(f"{target} is not a dupfinder library; it is left alone")
             version = db.execute("PRAGMA user_version").fetchone()[0]
