@@ -186,6 +186,8 @@ def _identity(path: str) -> tuple[int, int] | None:
 def load(path: str) -> SavedResults:
     """Read saved results and check every file against the disk. Raises OSError or SavedResultsError."""
     path = os.path.abspath(os.path.expanduser(path))
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise SavedResultsError(f"{path} is not a regular file")
     if not is_saved_results(path):
         if not os.path.exists(path):
             raise FileNotFoundError(f"no such file: {path}")

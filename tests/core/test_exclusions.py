@@ -87,3 +87,15 @@ def test_matching_rules():
         check_pattern("*")
     with pytest.raises(ValueError):
         check_pattern("  ")
+
+
+def test_cli_exclude_options(tree, capsys):
+    from dupfinder.cli import main
+
+    assert main(["scan", str(tree), "--no-progress", "-q"]) == 0
+    assert "Files seen: 4 " in capsys.readouterr().out
+    assert main(["scan", str(tree), "--no-progress", "-q", "--exclude", "raw", "--exclude", "*/2019/*"]) == 0
+    assert "Files seen: 1 " in capsys.readouterr().out
+    assert main(["scan", str(tree), "--no-progress", "-q", "--no-default-excludes"]) == 0
+    assert "Files seen: 9 " in capsys.readouterr().out
+    assert main(["scan", str(tree), "--no-progress", "--exclude", "**"]) == 2
