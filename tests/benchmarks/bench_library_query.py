@@ -8,6 +8,7 @@ few planted near-copies per query so every query has matches. For each radius it
 median of --queries queries):
 
 * full scan: dupfinder.core.library.search.within (XOR + np.bitwise_count over n uint64, dHash on the survivors);
+* the scan's existing pair search, hamming.pairs_between, called with the query as a one-row block;
 * multi-index hashing: hamming.chunk_layout's chunks with prebuilt bucket tables (argsort per chunk), one query's
   masked look-ups, candidates verified on both hashes (build time reported separately);
 * BK-tree: pybktree (if importable; `pip install --target /tmp/bkdeps pybktree`) and a small iterative own one, on
@@ -16,7 +17,8 @@ median of --queries queries):
   checked by timing two sizes).
 
 Then (unless --no-load) it writes a real library file with dupfinder.core.library.store, reopens it and reports
-the time to open it and load the arrays, and the query time through find's own path.
+the time to open it and load the arrays, and the query time through find's own path. With --keep-library PATH the
+file stays, so `time dupfinder find PHOTO --db PATH` measures a whole command.
 """
 
 from __future__ import annotations
@@ -137,6 +139,13 @@ def bench_search(args) -> None:
     for r in args.radii:
         full_s, _ = timed(lambda p, d, r=r: within((p, d), columns, r), qs)
         line = [f"r={r:2}: full scan {full_s * 1e3:7.2f} ms"]
+
+        def pair_search(p, d, r=r):  # the scan's own search (hamming.pairs_between) with one query row
+            _, k, dist = hamming.pairs_between(np.array([p], np.uint64), phash, r, lambda rows: None)
+            return k[np.bitwise_count(dhash[k] ^ np.uint64(d)) <= r], dist
+
+        pair_s, _ = timed(pair_search, qs)
+        line.append(f"pairs_between {pair_s * 1e3:7.2f} ms")
         for per_word in (3, 4, 5):
             if hamming.chunk_layout(1, per_word, r) is None:
                 continue
@@ -182,12 +191,13 @@ def bench_bk(phash, dhash, qs, args) -> None:
 
 
 def bench_load(args) -> None:
+    from dupfinder.core.fingerprint import FINGERPRINT_RECIPE
     from dupfinder.core.library.store import FingerprintLibrary, LibraryRow
 
     rng = np.random.default_rng(2)
     hashes = rng.integers(0, 2**64, (args.size, 4), dtype=np.uint64).tolist()
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "lib.dupfinder-library")
+        path = args.keep_library or os.path.join(folder, "lib.dupfinder-library")
         start = time.perf_counter()
         with FingerprintLibrary.create(path) as library:
             rows = (
@@ -195,7 +205,7 @@ def bench_load(args) -> None:
                            1_600_000_000_000_000_000 + i, 2049, 10_000 + i, 4032, 3024, "JPEG", None, *h, None)
                 for i, h in enumerate(hashes)
             )  # fmt: skip
-            library.insert_rows(rows)
+            library.insert_rows(rows, recipe=FINGERPRINT_RECIPE)
         print(f"wrote {args.size:,} rows in {time.perf_counter() - start:.1f} s "
               f"({os.path.getsize(path) / 2**20:.0f} MiB)")  # fmt: skip
         start = time.perf_counter()
@@ -222,6 +232,8 @@ def main() -> None:
     parser.add_argument("--bk-size", type=int, default=100_000)
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("--keep-library", metavar="PATH", help="write the generated library here and keep it (to time "
+                        "`dupfinder find PHOTO --db PATH` end to end)")  # fmt: skip
     args = parser.parse_args()
     if not args.no_search:
         bench_search(args)

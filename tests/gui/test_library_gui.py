@@ -162,3 +162,20 @@ def test_exclusions_setting_applies_to_the_next_scan(qtbot, window, photo_dir, s
     bad._accept()
     assert bad.isVisible() and "everything" in bad.error.text()
     shutil.rmtree(photo_dir / "copies")
+
+
+def test_card_context_menu_offers_not_a_duplicate(qtbot, window, photo_dir, scan, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+
+    window.add_folder(str(photo_dir))
+    scan(window)
+    shown = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, *args: shown.append(menu))
+    card = window.compare.cards[1]
+    window._photo_menu(card.image, QPoint(10, 10))
+    (menu,) = shown
+    actions = {a.text(): a for a in menu.actions()}
+    assert "None of this group are duplicates" in actions and "Find copies of this photo…" in actions
+    name = os.path.basename(card.path)
+    actions["Not a duplicate of the others (N)"].trigger()
+    assert not any(name in g for g in group_names(window))
