@@ -107,8 +107,8 @@ class LibraryActionsMixin:
         unchanged), at the slider's similarity, and show what was found. Never moves a file."""
         roots = self._find_roots()
         if self.busy or not roots:
-            if not roots:
-                self.statusBar().showMessage("Add the folders to look in first.", 5000)
+            message = "Wait for the current task to finish." if self.busy else "Add the folders to look in first."
+            self.statusBar().showMessage(message, 5000)
             return
         hash_kind = HashKind(self.result.hash_name) if self.result is not None else self._hash_kind
         options = ScanOptions(roots=roots, hash_kind=hash_kind, exclude=self.exclude_patterns(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -108,12 +109,12 @@ class IgnoredPairsDialog(QDialog):
         for number, decision in enumerate(self.ignore_list.decisions, 1):
             names = "\n   ".join(p.path or "(unknown path)" for p in decision.photos)
             item = QListWidgetItem(f"{decision.added} — {len(decision.photos)} photos:\n   {names}")
-            item.setData(0x0100, number)
+            item.setData(Qt.ItemDataRole.UserRole, number)
             self.list.addItem(item)
         self.remove_button.setEnabled(bool(self.ignore_list.decisions))
 
     def remove_selected(self) -> None:
-        numbers = [item.data(0x0100) for item in self.list.selectedItems()]
+        numbers = [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
         if not numbers:
             return
         self.ignore_list.remove(numbers)
