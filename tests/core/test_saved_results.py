@@ -125,3 +125,11 @@ def test_odd_file_names_round_trip(tmp_path, make_photo):
     result = run_scan(ScanOptions(roots=(str(root),)))
     saved = saved_results.load(saved_results.save(str(tmp_path / "r.json"), result, threshold_bits=12, marks=()))
     assert [im.path for im in saved.result.images] == [im.path for im in result.images] and not saved.stale
+
+
+def test_a_decision_made_after_saving_applies_when_reopening(library, tmp_path, capsys):
+    saved_file = tmp_path / "r.json"
+    assert run(capsys, "scan", library, "--save", saved_file, "--no-progress", "-q")[0] == 0
+    assert run(capsys, "ignore", library / "b.jpg", library / "b-small.jpg")[0] == 0
+    code, out, _ = run(capsys, "open", saved_file)
+    assert code == 0 and "b-small.jpg" not in out and "a-small.png" in out
