@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from dupfinder import __version__
+from dupfinder import __version__, cli_library
 from dupfinder.core import report
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
@@ -33,7 +33,7 @@ from dupfinder.core.selection import keep_best_marks
 from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("scan", "undo", "gui")
+COMMANDS = ("scan", "undo", "gui", *cli_library.COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
     perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
     perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
+    cli_library.add_scan_arguments(scan)  # --exclude, --no-default-excludes, --save
 
     undo = commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
     undo.add_argument(
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gui = commands.add_parser("gui", help="open the desktop app (the default; `dupfinder FOLDER...` works too)")
     gui.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to put in the folder list")
+    cli_library.add_commands(commands)  # find, index, ignore, open
     return parser
 
 
@@ -121,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "gui":
         return open_app(args.folders)
+    if args.command in cli_library.COMMANDS:
+        return cli_library.run(args)
     try:
         if args.command == "undo":
             return list_last_cleanup() if args.list else undo_command()
@@ -141,6 +145,7 @@ def scan_command(args: argparse.Namespace) -> int:
     try:
         check_folders([*args.folders, *args.protect])
         targets = report_targets(args)
+        cli_library.check_save_target(args.save)
         options = ScanOptions(
             roots=tuple(args.folders) + tuple(args.protect),
             protected_roots=tuple(args.protect),
@@ -152,6 +157,7 @@ def scan_command(args: argparse.Namespace) -> int:
             cache_path=args.cache,
             workers=args.workers,
             match_turned=args.turned,
+            exclude=cli_library.exclude_patterns(args),
         )
     except (ValueError, ReportPathRefused) as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)
@@ -170,6 +176,7 @@ def scan_command(args: argparse.Namespace) -> int:
     preset = None if args.max_distance is not None else args.preset
     # Files first: they must not depend on stdout staying open (`| head`).
     written = write_reports(targets, result, groups, marks, threshold=threshold, preset=preset)
+    written &= cli_library.save_after_scan(args.save, result, groups, marks, threshold=threshold, preset=preset)
     if not args.quiet:
         print_groups(result, groups, marks)
     print_summary(result, groups, marks, threshold)
@@ -295,7 +302,7 @@ class ProgressBar:
             self._shown = False
 
 
-def print_groups(result: ScanResult, groups: Sequence[Group], marks) -> None:
+def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict[int, str] | None = None) -> None:
     for number, group in enumerate(groups, 1):
         size = human_bytes(report.reclaimable_bytes(result, [group], marks))
         print(f"Group {number} · {len(group.members)} files · {size} reclaimable")
@@ -306,6 +313,7 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks) -> None:
             alike = "identical" if member.identical else f"{member.similarity:5.1f} %"
             tags = " ★ best" if member.image == group.keeper else ""
             tags += " (protected)" if image.file.protected else ""
+            tags += f" ({notes[member.image]})" if notes and member.image in notes else ""  # reopened results
             print(
                 f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
                 f"{printable(image.path)}{tags}"

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from dupfinder.core import paths
+from dupfinder.core.exclusions import Exclusions, relative_to_top
 from dupfinder.core.models import FileEntry, Problem, ProblemKind
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -125,6 +126,7 @@ class _Walker:
         self.follow_symlinks = options.follow_symlinks
         self.protected_prefixes = _prefixes(options.protected_roots)
         self.skipped_dirs = _skipped_identities(options)
+        self.exclusions = Exclusions(options.exclude)
         self.meter, self.cancel = meter, cancel
         self.visited_dirs: set[tuple[int, int]] = set()
         self.seen_files: set[tuple[int, int]] = set()
@@ -217,8 +219,11 @@ class _Walker:
                 self._problem(folder.path, ProblemKind.FOLDER_UNREADABLE, e.strerror or str(e))
                 continue
             subdirs = []
+            excluded_base = relative_to_top(folder) if self.exclusions else None  # exclusions hook
             for entry in items:
                 try:
+                    if excluded_base is not None and self.exclusions.skips_entry(excluded_base, entry):
+                        continue
                     if entry.is_symlink():
                         if self.follow_symlinks:
                             self._symlink(entry, folder)

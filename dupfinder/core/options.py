@@ -6,6 +6,7 @@ import enum
 import os
 from dataclasses import dataclass
 
+from dupfinder.core.exclusions import DEFAULT_EXCLUDES
 from dupfinder.core.models import Fingerprint
 
 DEFAULT_EXTENSIONS = frozenset(
@@ -106,6 +107,7 @@ class ScanOptions:
     follow_symlinks: bool = True
     match_turned: bool = False  # also match copies that are mirrored or turned by 90/180/270 degrees (slower)
     decode_timeout_s: float = 30.0  # a single file that takes longer is skipped and reported
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES  # folder/file patterns to skip (core/exclusions.py)
 
     def __post_init__(self) -> None:
         if not self.roots:

@@ -14,6 +14,7 @@ from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
+from dupfinder.core.ignore import drop_ignored
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -73,6 +74,8 @@ def run_scan(
         progress=progress,
         cancel=cancel,
     )
+    pairs, ignore_warnings = drop_ignored(images, pairs)  # the user's "not a duplicate" decisions (core/ignore.py)
+    warnings += ignore_warnings
     stats = ScanStats(
         files_seen=len(entries),
         images_fingerprinted=decoded,

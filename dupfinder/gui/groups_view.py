@@ -12,8 +12,8 @@ from dupfinder.gui.group_delegate import ROW_HEIGHT
 
 
 class GroupListView(QListView):
-    """Emits `review_key` with 'left', 'right', 'toggle', 'open', 'trash' or 'compare' for the keys that act on
-    photos."""
+    """Emits `review_key` with 'left', 'right', 'toggle', 'open', 'trash', 'compare' or 'not_duplicate' for the keys
+    that act on photos."""
 
     review_key = Signal(str)
 
@@ -25,6 +25,7 @@ class GroupListView(QListView):
         Qt.Key.Key_Enter: "open",
         Qt.Key.Key_Delete: "trash",
         Qt.Key.Key_C: "compare",
+        Qt.Key.Key_N: "not_duplicate",  # library_actions.py
     }
 
     def __init__(self, parent=None) -> None:

@@ -31,6 +31,7 @@ from dupfinder.gui.cleanup_actions import CleanupActionsMixin
 from dupfinder.gui.export import ask_export_path, write_export
 from dupfinder.gui.groups_model import GroupsModel
 from dupfinder.gui.image_viewer import ImageViewerDialog
+from dupfinder.gui.library_actions import LibraryActionsMixin, is_image_file
 from dupfinder.gui.marks import MarkSet
 from dupfinder.gui.pair_compare import PairCompareDialog
 from dupfinder.gui.photo_menu import photo_menu
@@ -47,8 +48,9 @@ CLOSE_WAIT_MS = 3000  # a cancelled scan stops within a second; past this the wi
 EMPTY_TEXT = "Add the folders that hold your photos — with “Add folder…” or by dropping them here — then press Scan."
 
 
-class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
+class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMainWindow):
     scan_finished = Signal()  # after success, cancel or failure
+    find_finished = Signal()  # Find copies of a photo
     trash_finished = Signal()
     undo_finished = Signal()
 
@@ -169,6 +171,7 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self.undo_action = edit_menu.addAction(
             "&Undo last cleanup", QKeySequence.StandardKey.Undo, self.undo_last_cleanup
         )
+        self._build_library_menus(file_menu, edit_menu)  # find, save/open results, not a duplicate, exclusions
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About dupfinder", self.show_about)
@@ -191,7 +194,8 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self._update_actions()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(os.path.isdir(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()):
+        local = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if any(os.path.isdir(path) for path in local) or (len(local) == 1 and is_image_file(local[0])):
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event) -> None:
@@ -199,6 +203,10 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         added = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if len(added) == 1 and is_image_file(added[0]):  # one photo: find its copies (library_actions.py)
+            event.acceptProposedAction()
+            self.find_copies(added[0])
+            return
         added = [path for path in added if os.path.isdir(path) and self.add_folder(path)]
         if added:
             event.acceptProposedAction()
@@ -274,6 +282,8 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
             self.open_large(image)
         elif action == "compare":
             self.compare_pair(image)
+        elif action == "not_duplicate":
+            self.not_duplicate(image)
 
     # ------------------------------------------------------------------------------------------------ photos
     def open_large(self, image: int) -> None:
@@ -319,6 +329,7 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
             compare=lambda: self.compare_pair(image),
             toggle=lambda: self.toggle_mark(image),
         )
+        self._add_photo_menu_actions(menu, image)  # library_actions.py
         menu.popup(position)
 
     # ------------------------------------------------------------------------------------------------ misc
@@ -375,6 +386,7 @@ class MainWindow(ScanActionsMixin, CleanupActionsMixin, QMainWindow):
         self.trash_action.setEnabled(bool(marked) and not busy)
         self.undo_button.setEnabled(not busy)
         self.undo_action.setEnabled(not busy)
+        self._update_library_actions()
 
     # ------------------------------------------------------------------------------------------------ settings
     def _restore_settings(self) -> None:

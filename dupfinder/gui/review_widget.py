@@ -70,7 +70,10 @@ class ReviewWidget(QSplitter):
         right_layout.addWidget(self.all_marked_label)
         self.compare = CompareView(previews)
         right_layout.addWidget(self.compare, 1)
-        hint = QLabel("↑/↓ groups · ←/→ photos · Space keep/trash · Del trash · Enter large · right-click for more")
+        hint = QLabel(
+            "↑/↓ groups · ←/→ photos · Space keep/trash · Del trash · N not a duplicate · Enter large · "
+            "right-click for more"
+        )
         hint.setEnabled(False)
         hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         right_layout.addWidget(hint)

@@ -32,6 +32,7 @@ class ScanActionsMixin:
             roots=tuple(path for path, _ in folders),
             protected_roots=tuple(path for path, p in folders if p),
             match_turned=self.scan_bar.turned_check.isChecked(),
+            exclude=self.exclude_patterns(),  # library_actions.py
         )
         task = self._start_task(functools.partial(run_scan, options), "Scanning…")
         previous_text = self.empty_label.text()

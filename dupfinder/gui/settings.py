@@ -55,6 +55,20 @@ class AppSettings:
     def set_sort_key(self, key: str) -> None:
         self._qs.setValue("review/sort", key)
 
+    def exclude_patterns(self) -> list[str]:
+        """The user's exclusion patterns (core/exclusions.py), without the defaults."""
+        try:
+            return [str(p) for p in json.loads(str(self._qs.value("scan/exclude", "[]")))]
+        except (ValueError, TypeError):
+            return []
+
+    def use_default_excludes(self) -> bool:
+        return str(self._qs.value("scan/default_excludes", "true")).lower() == "true"
+
+    def set_exclude_patterns(self, patterns: list[str], use_defaults: bool) -> None:
+        self._qs.setValue("scan/exclude", json.dumps(list(patterns)))
+        self._qs.setValue("scan/default_excludes", "true" if use_defaults else "false")
+
     def byte_array(self, key: str) -> QByteArray | None:
         value = self._qs.value(f"window/{key}")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
