@@ -112,6 +112,7 @@ class BackgroundTask(QObject):
         self._running = False
 
     def _release(self) -> None:
+        self._thread.wait()  # `finished` comes just before the thread exits: let it exit before the QThread goes
         self._worker = None  # drops the call (and whatever it holds) on the Python side too
         self.released.emit()
-        self.deleteLater()  # the QThread, a child, goes with it: it has ended
+        self.deleteLater()  # the QThread, a child, goes with it
