@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from dupfinder import __version__
 from dupfinder.core import report
+from dupfinder.core.cache import check_cache_path
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
@@ -137,6 +138,8 @@ def scan_command(args: argparse.Namespace) -> int:
             workers=args.workers,
             match_turned=args.turned,
         )
+        if args.cache and not args.no_cache:
+            check_cache_path(args.cache)  # NotACacheError (a ValueError): never write over a file not ours
     except ValueError as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)
         return EXIT_USAGE
