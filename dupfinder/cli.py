@@ -170,8 +170,13 @@ def scan_command(args: argparse.Namespace) -> int:
 
 
 def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:
-    """Scan on a worker thread so Ctrl+C cancels cleanly (the cache is flushed) instead of tearing the scan down."""
+    """Scan on a worker thread so Ctrl+C cancels cleanly (the cache is flushed) instead of tearing the scan down.
+
+    The main thread waits on an Event the worker sets last, never on Thread.join: on Python 3.11/3.12 a Ctrl+C
+    inside join() can leave the thread marked finished while it still runs (no result, and the process would exit
+    before the cache is flushed). Further Ctrl+C while the scan winds down are ignored: it stops within a second."""
     cancel = CancelToken()
+    finished = threading.Event()
     outcome: dict = {}
 
     def work() -> None:
@@ -179,15 +184,15 @@ def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:
             outcome["result"] = run_scan(options, progress=bar.update, cancel=cancel)
         except BaseException as exc:  # handed to the main thread, which re-raises it
             outcome["error"] = exc
+        finally:
+            finished.set()
 
-    thread = threading.Thread(target=work, name="dupfinder-scan", daemon=True)
-    thread.start()
-    try:
-        while thread.is_alive():
-            thread.join(0.2)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        thread.join()
+    threading.Thread(target=work, name="dupfinder-scan", daemon=True).start()
+    while not finished.is_set():
+        try:
+            finished.wait(0.2)
+        except KeyboardInterrupt:
+            cancel.cancel()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

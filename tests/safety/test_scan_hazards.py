@@ -5,8 +5,12 @@ rows, a FIFO in a photo's place, Ctrl+C mid-scan, decoding memory, Pillow warnin
 from __future__ import annotations
 
 import os
+import re
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -144,3 +148,60 @@ def test_a_fifo_put_in_a_photos_place_never_hangs_the_scan(tmp_path, monkeypatch
         assert problem.kind is ProblemKind.UNREADABLE and "regular file" in problem.detail
     else:
         assert [i.digest is None for i in result.images] == [False, True]
+
+
+# ------------------------------------------------------------------------------------------------- Ctrl+C
+PHOTOS_FOR_CTRL_C = 1500
+_FINGERPRINTING = re.compile(rb"Fingerprinting ([\d,]+) / ([\d,]+)")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal and SIGINT")
+def test_ctrl_c_mid_fingerprinting_exits_130_cleanly_and_keeps_the_fingerprints(tmp_path, make_photo):
+    """The real CLI in a terminal (so it draws its progress bar), interrupted once the bar shows 300 files done."""
+    import pty
+
+    one = make_photo(tmp_path / "one.jpg", 7, (1600, 1200), quality=90).read_bytes()
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(PHOTOS_FOR_CTRL_C):
+        (root / f"{i:04d}.jpg").write_bytes(one)
+    cache = tmp_path / "c.sqlite3"
+    master, slave = pty.openpty()
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "dupfinder", "scan", str(root), "--cache", str(cache), "--workers", "1", "-q"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        cwd=Path(__file__).parent.parent.parent,
+    )
+    os.close(slave)
+    seen, done = b"", 0
+    try:
+        while done < 300:
+            chunk = os.read(master, 4096)
+            assert chunk, f"the scan ended before it was interrupted: {seen[-500:]!r}"
+            seen += chunk
+            done = max([int(m[0].replace(b",", b"")) for m in _FINGERPRINTING.findall(seen)] or [0])
+        scan.send_signal(signal.SIGINT)
+        scan.communicate(timeout=60)
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the scan closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if scan.poll() is None:
+            scan.kill()
+            scan.wait()
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert scan.returncode == 130, text[-2000:]
+    assert "Traceback" not in text and "KeyError" not in text
+    assert "interrupted" in text
+    db = sqlite3.connect(cache)
+    rows = db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+    db.close()
+    assert done <= rows < PHOTOS_FOR_CTRL_C
