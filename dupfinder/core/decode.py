@@ -184,6 +184,8 @@ def _route_warning(message, category, filename, lineno, file=None, line=None) ->
 
 
 warnings.showwarning = _route_warning
+# Every time, not once per code line: each file's problem must carry its own warnings.
+warnings.filterwarnings("always", module=r"PIL\.")
 
 
 @contextmanager

@@ -9,15 +9,18 @@ import re
 import signal
 import sqlite3
 import stat
+import struct
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image, TiffImagePlugin
 
 from dupfinder.cli import main
-from dupfinder.core import scanner
+from dupfinder.core import fingerprint, scanner
 from dupfinder.core.models import ProblemKind
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.scanner import run_scan
@@ -205,3 +208,85 @@ def test_ctrl_c_mid_fingerprinting_exits_130_cleanly_and_keeps_the_fingerprints(
     rows = db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
     db.close()
     assert done <= rows < PHOTOS_FOR_CTRL_C
+
+
+# ------------------------------------------------------------------------------------------ Pillow's warnings
+def png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+def tiff_whose_tag_overruns_the_file(path: Path, truncate: bool) -> None:
+    """Pillow warns "Tag data larger than file" on opening it; truncated, its pixels are missing too."""
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[305] = "a software name longer than four bytes"
+    Image.new("L", (64, 48), 128).save(path, tiffinfo=info)
+    data = bytearray(path.read_bytes())
+    assert data[:2] == b"II"
+    ifd = struct.unpack("<I", data[4:8])[0]
+    for k in range(struct.unpack("<H", data[ifd : ifd + 2])[0]):
+        at = ifd + 2 + 12 * k
+        if struct.unpack("<H", data[at : at + 2])[0] == 305:
+            data[at + 4 : at + 8] = struct.pack("<I", 10**6)
+    path.write_bytes(bytes(data[:-1000] if truncate else data))
+
+
+def test_pillow_warnings_never_reach_stderr_and_join_the_files_problem(tmp_path):
+    root = tmp_path / "photos"
+    root.mkdir()
+    (root / "100mp.png").write_bytes(png_header_only(10_000, 10_000))  # over Pillow's 89 MP warning limit
+    tiff_whose_tag_overruns_the_file(root / "odd-tag.tiff", truncate=False)
+    tiff_whose_tag_overruns_the_file(root / "odd-tag-cut.tiff", truncate=True)
+
+    run = subprocess.run(
+        [sys.executable, "-m", "dupfinder", "scan", str(root), "--no-cache", "-q", "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent.parent,
+        timeout=120,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert "fingerprinted: 1 " in run.stdout  # odd-tag.tiff: its warning is only a logged note
+    (cut,) = [line for line in run.stdout.splitlines() if "odd-tag-cut.tiff" in line]
+    assert "corrupt" in cut and "while decoding: UserWarning: Tag data larger than file" in cut
+    (big,) = [line for line in run.stdout.splitlines() if "100mp.png" in line]
+    assert "corrupt" in big and "DecompressionBomb" not in big
+
+
+# --------------------------------------------------------------------------------- failures are remembered
+def test_an_unchanged_broken_file_is_not_decoded_again_and_a_changed_one_is(tmp_path, monkeypatch, make_photo):
+    root = tmp_path / "photos"
+    make_photo(root / "good.jpg", 1)
+    (root / "text.jpg").write_text("not a picture")
+    (root / "empty.png").write_bytes(b"")
+    good = (root / "good.jpg").read_bytes()
+    (root / "cut.jpg").write_bytes(good[:300])
+    decoded = []
+    real_decode = fingerprint.decode_for_hashing
+
+    def counting_decode(path, *args, **kwargs):
+        decoded.append(Path(path).name)
+        return real_decode(path, *args, **kwargs)
+
+    monkeypatch.setattr(fingerprint, "decode_for_hashing", counting_decode)
+    options = ScanOptions((str(root),), cache_path=str(tmp_path / "c.sqlite3"))
+    first = run_scan(options)
+    assert sorted(decoded) == ["cut.jpg", "empty.png", "good.jpg", "text.jpg"]
+    decoded.clear()
+
+    second = run_scan(options)
+    assert decoded == []
+    assert second.problems == first.problems and len(second.problems) == 3
+
+    (root / "cut.jpg").write_bytes(good)  # repaired: tried again, and now an image
+    third = run_scan(options)
+    assert decoded == ["cut.jpg"]
+    assert sorted(Path(i.path).name for i in third.images) == ["cut.jpg", "good.jpg"]
