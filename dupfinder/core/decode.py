@@ -40,7 +40,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
-from dupfinder.core.decode_memory import DECODE_BUDGET, MemoryBudget, decode_bytes
+from dupfinder.core.decode_memory import DECODE_BUDGET, MemoryBudget, decode_bytes, give_back
 from dupfinder.core.models import ProblemKind
 from dupfinder.core.reading import open_photo
 
@@ -135,9 +135,13 @@ def _decode(fp, path: str, head: bytes, budget: MemoryBudget) -> DecodedImage:
                 f" to decode, over the {budget.total_bytes / 2**20:,.0f} MiB limit",
             )
         with budget.take(need):
-            im.load()
-            orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
-            small = _to_grey(im).resize((NORMALISED_SIZE, NORMALISED_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            try:
+                im.load()
+                orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
+                small = _to_grey(im).resize((NORMALISED_SIZE,) * 2, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            finally:
+                im.close()  # the full-size pixels are freed, and given back, before the budget is
+                give_back(need)
     if orientation in _TRANSPOSE:
         # Resizing is axis-aligned, so turning the small square equals turning the full image first.
         small = small.transpose(_TRANSPOSE[orientation])

@@ -10,11 +10,17 @@ needs more than the whole budget is refused as too large, with its pixel count.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import logging
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PIL import Image
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_BYTES = 1 << 30  # for all workers together: the largest file decoded is about this big
 # Bytes per full-size pixel held at the peak of decoding and converting to grey (see decode._to_grey): the
@@ -25,6 +31,7 @@ _PEAK_OTHER = 24  # CMYK, YCbCr, LAB, I (widened 16-bit), F (float arrays in num
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 _COEFFICIENT_BYTES = 2  # a progressive JPEG's buffered DCT coefficient (JCOEF)
 _FIXED_BYTES = 8 << 20  # decoder state, row buffers, the small images
+_TRIM_ABOVE_BYTES = 64 << 20  # decodes this big hand their freed memory back to the system before the next one
 
 
 def decode_bytes(im: Image.Image, full_size: tuple[int, int]) -> int:
@@ -51,6 +58,27 @@ def _coefficient_bytes(im: Image.Image, full_size: tuple[int, int]) -> int:
         blocks_down = -(-height * v // (v_max * 8))
         total += blocks_across * blocks_down * 64
     return total * _COEFFICIENT_BYTES
+
+
+def _malloc_trim():
+    """glibc's malloc_trim, or None elsewhere. glibc keeps freed blocks in each thread's arena: without trimming,
+    a 169 MP decode on one worker stays resident while the next one, on another worker, allocates its own."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError) as exc:  # musl and other C libraries: nothing to trim
+        log.debug("no malloc_trim: %s", exc)
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back(nbytes: int) -> None:
+    """After a decode of `nbytes` has freed its images: return the memory to the system if it was big."""
+    if _TRIM is not None and nbytes >= _TRIM_ABOVE_BYTES:
+        _TRIM(0)
 
 
 class MemoryBudget:
