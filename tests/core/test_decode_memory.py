@@ -10,6 +10,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -20,9 +21,9 @@ from dupfinder.core.models import ProblemKind
 
 
 def picture(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
-    from conftest import synthetic_photo
-
-    return synthetic_photo(3, size).convert(mode)
+    """A smooth picture (noise blown up): compresses like a photo, decodes like any image of its size."""
+    noise = np.random.default_rng(3).integers(0, 256, (5, 6, 3), dtype=np.uint8)
+    return Image.fromarray(noise, "RGB").resize(size, Image.Resampling.BICUBIC).convert(mode)
 
 
 def test_a_progressive_jpeg_is_counted_at_full_size_whatever_the_draft_scale(tmp_path):

@@ -16,6 +16,7 @@ import threading
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, TiffImagePlugin
 
@@ -27,11 +28,10 @@ from dupfinder.core.scanner import run_scan
 
 
 def bmp(path: Path, seed: int) -> Path:
-    """An uncompressed picture: any two of the same size have the same byte count."""
-    from conftest import synthetic_photo
-
+    """An uncompressed smooth picture: any two of the same size have the same byte count."""
+    noise = np.random.default_rng(seed).integers(0, 256, (5, 6, 3), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
-    synthetic_photo(seed, (200, 150)).save(path, format="BMP")
+    Image.fromarray(noise, "RGB").resize((200, 150), Image.Resampling.BICUBIC).save(path, format="BMP")
     return path
 
 
