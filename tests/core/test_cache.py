@@ -403,3 +403,41 @@ def test_failures_are_remembered_for_the_same_decoder_only(tmp_path):
         assert cache.lookup_failures([a], "Pillow 2") == {}
     with FingerprintCache(path, "test-recipe-2") as cache:
         assert cache.lookup_failures([a], "Pillow 1") == {}
+
+
+SCHEMA_2 = (  # what dupfinder wrote before rows were keyed on ctime, device and inode
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE fingerprints (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    " width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, ahash BLOB NOT NULL,"
+    " phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL, taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE digests (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    " digest BLOB NOT NULL) WITHOUT ROWID",
+)
+
+
+def test_a_schema_2_cache_from_the_previous_version_is_rebuilt_with_a_clear_warning(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    for statement in SCHEMA_2:
+        db.execute(statement)
+    db.execute("PRAGMA application_id = 1685418086")  # 0x64757066, "dupf"
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO meta VALUES ('recipe', ?)", (RECIPE,))
+    db.execute(
+        "INSERT INTO fingerprints VALUES (?, 1000, 5, 1, 1, 'PNG', x'00', x'00', x'00', x'00', NULL, x'')",
+        (b"/p/a.jpg",),
+    )
+    db.close()
+    check_cache_path(path)  # still provably ours
+
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.enabled
+        assert cache.warnings == [
+            f"the fingerprint cache had schema version 2, not {SCHEMA_VERSION}; rebuilt"
+            " (its photos are fingerprinted again once)"
+        ]
+        assert cache.lookup([entry("/p/a.jpg")]) == {}
+        entries = fill(cache, 2)
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.warnings == [] and len(cache.lookup(entries)) == 2

@@ -22,6 +22,7 @@ from PIL import Image, TiffImagePlugin
 
 from dupfinder.cli import main
 from dupfinder.core import fingerprint, scanner
+from dupfinder.core.decode import FingerprintError
 from dupfinder.core.models import ProblemKind
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.scanner import run_scan
@@ -290,3 +291,23 @@ def test_an_unchanged_broken_file_is_not_decoded_again_and_a_changed_one_is(tmp_
     third = run_scan(options)
     assert decoded == ["cut.jpg"]
     assert sorted(Path(i.path).name for i in third.images) == ["cut.jpg", "good.jpg"]
+
+
+def test_a_passing_failure_is_not_remembered(tmp_path, monkeypatch, make_photo):
+    """Permission refused, an I/O error or a timeout may not happen again: such files are tried on every scan."""
+    root = tmp_path / "photos"
+    make_photo(root / "a.jpg", 1)
+    real_decode = fingerprint.decode_for_hashing
+    calls = []
+
+    def refused_once(path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 1:
+            raise FingerprintError(ProblemKind.PERMISSION, "Permission denied")
+        return real_decode(path, *args, **kwargs)
+
+    monkeypatch.setattr(fingerprint, "decode_for_hashing", refused_once)
+    options = ScanOptions((str(root),), cache_path=str(tmp_path / "c.sqlite3"))
+    assert [p.kind for p in run_scan(options).problems] == [ProblemKind.PERMISSION]
+    second = run_scan(options)
+    assert len(calls) == 2 and second.problems == () and len(second.images) == 1
