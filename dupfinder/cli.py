@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from dupfinder import __version__, cli_library
 from dupfinder.core import report
+from dupfinder.core.cache import check_cache_path
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
@@ -159,6 +160,8 @@ def scan_command(args: argparse.Namespace) -> int:
             match_turned=args.turned,
             exclude=cli_library.exclude_patterns(args),
         )
+        if args.cache and not args.no_cache:
+            check_cache_path(args.cache)  # NotACacheError (a ValueError): never write over a file not ours
     except (ValueError, ReportPathRefused) as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -252,8 +255,13 @@ def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, 
 
 
 def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:
-    """Scan on a worker thread so Ctrl+C cancels cleanly (the cache is flushed) instead of tearing the scan down."""
+    """Scan on a worker thread so Ctrl+C cancels cleanly (the cache is flushed) instead of tearing the scan down.
+
+    The main thread waits on an Event the worker sets last, never on Thread.join: on Python 3.11/3.12 a Ctrl+C
+    inside join() can leave the thread marked finished while it still runs (no result, and the process would exit
+    before the cache is flushed). Further Ctrl+C while the scan winds down are ignored: it stops within a second."""
     cancel = CancelToken()
+    finished = threading.Event()
     outcome: dict = {}
 
     def work() -> None:
@@ -261,15 +269,15 @@ def run_in_thread(options: ScanOptions, bar: ProgressBar) -> ScanResult:
             outcome["result"] = run_scan(options, progress=bar.update, cancel=cancel)
         except BaseException as exc:  # handed to the main thread, which re-raises it
             outcome["error"] = exc
+        finally:
+            finished.set()
 
-    thread = threading.Thread(target=work, name="dupfinder-scan", daemon=True)
-    thread.start()
-    try:
-        while thread.is_alive():
-            thread.join(0.2)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        thread.join()
+    threading.Thread(target=work, name="dupfinder-scan", daemon=True).start()
+    while not finished.is_set():
+        try:
+            finished.wait(0.2)
+        except KeyboardInterrupt:
+            cancel.cancel()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -1,11 +1,18 @@
-"""SQLite cache of fingerprints and content digests, so a rescan only decodes new or changed files.
+"""SQLite cache of fingerprints, content digests and lasting decode failures, so a rescan only decodes new or
+changed files.
 
 A row is keyed by the path (stored as os.fsencode bytes, because str paths may hold lone surrogates) and is valid only
-while the file keeps its (size_bytes, mtime_ns) and the fingerprint recipe stays the same (a different recipe empties
-the cache). Hashes are stored as big-endian BLOBs: SQLite integers are signed 64-bit.
+while the file keeps its identity: size, mtime, inode change time, device and inode. Size and mtime alone are not
+enough: a different picture written with the same size and mtime put back would be taken for the old one, and a
+unique photo would then look like a copy. A row whose values are not what this version writes (a TEXT hash, a hash of
+the wrong length) is a miss, rewritten by the next store. Hashes are stored as big-endian BLOBs: SQLite integers are
+signed 64-bit. A different recipe empties the cache; failures are also tied to the decoder versions.
 
-The cache is a convenience, never a reason for a scan to fail: a corrupt file is renamed aside and rebuilt, a schema
-from another version is dropped and rebuilt, an unusable folder turns the cache off; each case adds a line to
+The cache is a convenience, never a reason for a scan to fail, and never a way to damage another file: it writes
+only a file that is provably its own (an SQLite file carrying APPLICATION_ID, or any file inside dupfinder's private
+cache folder), never through a symlink (at the file or at its -wal/-shm/-journal companions), and creates its file
+0600. A corrupt cache of its own is renamed aside and rebuilt, another schema version is rebuilt, anything else
+(another program's file, a photo, a link, an unusable folder) turns the cache off; each case adds a line to
 `warnings` (and to the log) instead of raising. Writes go in short transactions in WAL mode, so a scan killed halfway
 leaves every batch committed before the kill.
 """
@@ -16,53 +23,122 @@ import itertools
 import logging
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from dupfinder.core import paths
-from dupfinder.core.models import FileEntry, Fingerprint
+from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x64757066  # "dupf": marks the file as ours, so we never drop another program's tables
 WRITE_BATCH_ROWS = 2000  # rows per transaction: bounds what a kill can lose, costs little (no fsync per commit)
 _LOOKUP_CHUNK = 500  # paths per "IN (...)" query, well under SQLite's bound-parameter limit
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_APPLICATION_ID_OFFSET = 68  # in the database header
+_COMPANIONS = ("-wal", "-shm", "-journal")
+_HASH_BYTES = 8
+_TURNED_BYTES = 7 * 2 * _HASH_BYTES
+_DIGEST_BYTES = 32
 
-_FP_COLUMNS = "path, size_bytes, mtime_ns, width, height, format, ahash, phash, dhash, whash, taken, turned"
+_KEY = "path, size_bytes, mtime_ns, ctime_ns, dev, ino"
+_KEY_COLUMNS = (
+    "path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,"
+    " dev INTEGER NOT NULL, ino INTEGER NOT NULL"
+)
+_FP_VALUES = "width, height, format, ahash, phash, dhash, whash, taken, turned"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE fingerprints (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-    " width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, ahash BLOB NOT NULL,"
-    " phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL, taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE digests (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-    " digest BLOB NOT NULL) WITHOUT ROWID",
+    f"CREATE TABLE fingerprints ({_KEY_COLUMNS}, width INTEGER NOT NULL, height INTEGER NOT NULL,"
+    " format TEXT NOT NULL, ahash BLOB NOT NULL, phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL,"
+    " taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
+    f"CREATE TABLE digests ({_KEY_COLUMNS}, digest BLOB NOT NULL) WITHOUT ROWID",
+    f"CREATE TABLE failures ({_KEY_COLUMNS}, decoder TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)"
+    " WITHOUT ROWID",
 )
+
+
+class NotACacheError(ValueError):
+    """The cache path holds something dupfinder must not write: another file, a symlink, another user's file."""
 
 
 class _Unusable(Exception):
     """The file is a database, but not a usable dupfinder cache: set it aside rather than touch it."""
 
 
+def check_cache_path(path: str | os.PathLike) -> None:
+    """Raise NotACacheError unless `path` is missing or provably a dupfinder cache (the CLI's --cache check)."""
+    _ownership(Path(path))
+
+
+def _in_own_folder(path: Path) -> bool:
+    return os.path.abspath(path.parent) == os.path.abspath(paths.cache_dir())
+
+
+def _ownership(path: Path) -> bool:
+    """True if `path` holds a cache of ours, False if nothing is there; NotACacheError for anything else.
+
+    Only the header is read, with a non-blocking open that follows no symlink, so a FIFO or a link costs nothing."""
+    for name in (path, *(Path(f"{path}{suffix}") for suffix in _COMPANIONS)):
+        try:
+            st = os.lstat(name)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            raise NotACacheError(f"{name} is a symbolic link; dupfinder does not write through links")
+    try:
+        fd = paths.open_own_file(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return False
+    except paths.UnsafePathError as e:
+        raise NotACacheError(f"{e}: not a dupfinder cache") from e
+    try:
+        header = os.read(fd, 100)
+    finally:
+        os.close(fd)
+    app_id = int.from_bytes(header[_APPLICATION_ID_OFFSET : _APPLICATION_ID_OFFSET + 4], "big")
+    if (header.startswith(_SQLITE_MAGIC) and app_id == APPLICATION_ID) or _in_own_folder(path):
+        return True
+    raise NotACacheError(
+        f"{path} exists and is not a dupfinder cache; dupfinder never overwrites a file it did not create"
+    )
+
+
 def _hash_bytes(value: int) -> bytes:
-    """Big-endian, 8 bytes for a 64-bit hash (longer only if a recipe ever makes longer hashes)."""
-    return value.to_bytes(max(8, (value.bit_length() + 7) // 8), "big")
+    return value.to_bytes(_HASH_BYTES, "big")
+
+
+def _key(entry: FileEntry) -> tuple:
+    return (os.fsencode(entry.path), entry.size_bytes, entry.mtime_ns, entry.ctime_ns, entry.dev, entry.ino)
 
 
 def _fingerprint_columns(fp: Fingerprint) -> tuple:
     hashes = (_hash_bytes(fp.ahash), _hash_bytes(fp.phash), _hash_bytes(fp.dhash), _hash_bytes(fp.whash))
-    turned = b"".join(value.to_bytes(8, "big") for value in (*fp.turned_phash, *fp.turned_dhash))
+    turned = b"".join(_hash_bytes(value) for value in (*fp.turned_phash, *fp.turned_dhash))
     return (fp.width, fp.height, fp.format, *hashes, fp.taken, turned)
 
 
-def _turned_hashes(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The turned pHashes and dHashes packed by _fingerprint_columns (two halves of 8-byte values)."""
-    values = tuple(int.from_bytes(blob[k : k + 8], "big") for k in range(0, len(blob), 8))
+def _fingerprint_from(width, height, fmt, ahash, phash, dhash, whash, taken, turned) -> Fingerprint | None:
+    """The fingerprint a row holds, or None when any value is not what _fingerprint_columns writes."""
+    hashes = (ahash, phash, dhash, whash)
+    if not (
+        all(type(v) is int and v > 0 for v in (width, height))
+        and type(fmt) is str
+        and all(type(v) is bytes and len(v) == _HASH_BYTES for v in hashes)
+        and (taken is None or type(taken) is str)
+        and type(turned) is bytes
+        and len(turned) in (0, _TURNED_BYTES)
+    ):
+        return None
+    values = [int.from_bytes(turned[k : k + _HASH_BYTES], "big") for k in range(0, len(turned), _HASH_BYTES)]
     half = len(values) // 2
-    return values[:half], values[half:]
+    ints = (int.from_bytes(v, "big") for v in hashes)
+    return Fingerprint(width, height, fmt, *ints, taken, tuple(values[:half]), tuple(values[half:]))
 
 
 def _rollback(db: sqlite3.Connection) -> None:
@@ -85,7 +161,7 @@ def _is_corrupt(error: BaseException) -> bool:
 
 
 class FingerprintCache:
-    """Fingerprints and digests of files, valid for their (size_bytes, mtime_ns) and the recipe. Thread-safe."""
+    """Fingerprints, digests and failures of files, valid for their identity and the recipe. Thread-safe."""
 
     def __init__(self, path: str | os.PathLike | None, recipe: str) -> None:
         self.path = Path(path) if path is not None else paths.default_cache_path()
@@ -114,35 +190,40 @@ class FingerprintCache:
 
     def lookup(self, entries: Sequence[FileEntry]) -> dict[int, Fingerprint]:
         """Index into `entries` -> cached fingerprint, for the entries whose file is unchanged."""
-        index, rows = self._fetch("fingerprints", _FP_COLUMNS, entries)
         out: dict[int, Fingerprint] = {}
-        h = int.from_bytes
-        for path, size_bytes, mtime_ns, width, height, fmt, ahash, phash, dhash, whash, taken, turned in rows:
-            i = index[path]
-            entry = entries[i]
-            if size_bytes == entry.size_bytes and mtime_ns == entry.mtime_ns:
-                hashes = h(ahash, "big"), h(phash, "big"), h(dhash, "big"), h(whash, "big")
-                out[i] = Fingerprint(width, height, fmt, *hashes, taken, *_turned_hashes(turned))
+        for i, values in self._fetch("fingerprints", _FP_VALUES, entries):
+            if (fp := _fingerprint_from(*values)) is not None:
+                out[i] = fp
         return out
 
     def store(self, items: Iterable[tuple[FileEntry, Fingerprint]]) -> None:
         """Insert or replace, WRITE_BATCH_ROWS rows per transaction."""
-        rows = ((os.fsencode(e.path), e.size_bytes, e.mtime_ns, *_fingerprint_columns(fp)) for e, fp in items)
-        self._write(f"INSERT OR REPLACE INTO fingerprints ({_FP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        rows = ((*_key(e), *_fingerprint_columns(fp)) for e, fp in items)
+        self._write("fingerprints", _FP_VALUES, rows)
 
     def lookup_digests(self, entries: Sequence[FileEntry]) -> dict[int, bytes]:
         """Index into `entries` -> cached content digest, for the entries whose file is unchanged."""
-        index, rows = self._fetch("digests", "path, size_bytes, mtime_ns, digest", entries)
-        out: dict[int, bytes] = {}
-        for path, size_bytes, mtime_ns, digest in rows:
-            i = index[path]
-            if size_bytes == entries[i].size_bytes and mtime_ns == entries[i].mtime_ns:
-                out[i] = digest
-        return out
+        return {
+            i: digest
+            for i, (digest,) in self._fetch("digests", "digest", entries)
+            if type(digest) is bytes and len(digest) == _DIGEST_BYTES
+        }
 
     def store_digests(self, items: Iterable[tuple[FileEntry, bytes]]) -> None:
-        rows = ((os.fsencode(e.path), e.size_bytes, e.mtime_ns, bytes(digest)) for e, digest in items)
-        self._write("INSERT OR REPLACE INTO digests (path, size_bytes, mtime_ns, digest) VALUES (?,?,?,?)", rows)
+        self._write("digests", "digest", ((*_key(e), bytes(digest)) for e, digest in items))
+
+    def lookup_failures(self, entries: Sequence[FileEntry], decoder: str) -> dict[int, Problem]:
+        """Index into `entries` -> the Problem an unchanged file gave with the same `decoder` versions."""
+        out: dict[int, Problem] = {}
+        kinds = {kind.name: kind for kind in ProblemKind}
+        for i, (row_decoder, kind, detail) in self._fetch("failures", "decoder, kind, detail", entries):
+            if row_decoder == decoder and kind in kinds and type(detail) is str:
+                out[i] = Problem(entries[i].path, kinds[kind], detail)
+        return out
+
+    def store_failures(self, items: Iterable[tuple[FileEntry, Problem]], decoder: str) -> None:
+        rows = ((*_key(e), decoder, p.kind.name, p.detail) for e, p in items)
+        self._write("failures", "decoder, kind, detail", rows)
 
     # -- opening, migrating, recovering ---------------------------------------------------------------------
 
@@ -153,7 +234,11 @@ class FingerprintCache:
 
     def _open(self) -> None:
         try:
+            self._prepare_folder()
             self._db = self._connect()
+            return
+        except NotACacheError as e:
+            self._warn(f"the fingerprint cache cannot be used ({e}); scanning without it")
             return
         except (sqlite3.DatabaseError, _Unusable) as e:
             if not _is_corrupt(e):
@@ -165,17 +250,26 @@ class FingerprintCache:
             return
         self._recover(reason)
 
+    def _prepare_folder(self) -> None:
+        """dupfinder's own cache folder is made private; a folder the user named is created if missing."""
+        if _in_own_folder(self.path):
+            paths.ensure_private_dir(self.path.parent)
+        else:
+            os.makedirs(self.path.parent, mode=0o700, exist_ok=True)
+
     def _recover(self, reason: BaseException) -> None:
-        """Rename the broken file aside and start an empty cache; turn the cache off if even that fails."""
+        """Rename our broken file aside and start an empty cache; turn the cache off if even that fails."""
         try:
             aside = self._set_aside()
             self._db = self._connect()
-        except (OSError, sqlite3.DatabaseError, _Unusable) as e:
+        except (OSError, sqlite3.DatabaseError, _Unusable, NotACacheError) as e:
             self._warn(f"the fingerprint cache {self.path} is broken ({reason}) and could not be rebuilt ({e})")
             return
         self._warn(f"the fingerprint cache was unreadable ({reason}); it was moved to {aside} and rebuilt")
 
     def _set_aside(self) -> Path:
+        if not _ownership(self.path):  # checked again: only a file of ours is ever renamed
+            raise FileNotFoundError(f"{self.path} disappeared")
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         for n in itertools.count(1):
@@ -184,22 +278,23 @@ class FingerprintCache:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
         os.replace(self.path, aside)
         # A stale write-ahead log would be replayed into the new database: move it along with its file.
-        for suffix in ("-wal", "-shm"):
+        for suffix in _COMPANIONS:
             companion = Path(f"{self.path}{suffix}")
             if companion.exists():
                 os.replace(companion, f"{aside}{suffix}")
         return aside
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not _ownership(self.path):
+            os.close(paths.open_own_file(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL))  # ours, 0600
         db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise _Unusable(f"integrity check failed: {check}")
-            self._migrate(db)
+            self._migrate(db)  # before WAL mode: a new file gets its application id in the file itself
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
         except BaseException:
             db.close()
             raise
@@ -215,7 +310,10 @@ class FingerprintCache:
             if version != SCHEMA_VERSION:
                 tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
                 if tables:
-                    self._warn(f"the fingerprint cache had schema version {version}, not {SCHEMA_VERSION}; rebuilt")
+                    self._warn(
+                        f"the fingerprint cache had schema version {version}, not {SCHEMA_VERSION}; rebuilt"
+                        " (its photos are fingerprinted again once)"
+                    )
                 for table in tables:
                     db.execute(f'DROP TABLE "{table}"')
                 for statement in _SCHEMA:
@@ -224,8 +322,8 @@ class FingerprintCache:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif recipe != self.recipe:
                 log.info("fingerprint recipe changed from %r to %r: cache emptied", recipe, self.recipe)
-                db.execute("DELETE FROM fingerprints")
-                db.execute("DELETE FROM digests")
+                for table in ("fingerprints", "digests", "failures"):
+                    db.execute(f"DELETE FROM {table}")
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recipe', ?)", (self.recipe,))
             db.execute("COMMIT")
         except BaseException:
@@ -255,30 +353,32 @@ class FingerprintCache:
 
     # -- reading and writing ---------------------------------------------------------------------------------
 
-    def _fetch(self, table: str, columns: str, entries: Sequence[FileEntry]) -> tuple[dict[bytes, int], list[tuple]]:
-        """Rows for the entries' paths (not yet checked for size and mtime) and the path -> entry index map.
+    def _fetch(self, table: str, columns: str, entries: Sequence[FileEntry]) -> Iterator[tuple[int, tuple]]:
+        """(index into entries, the row's `columns`) for the rows whose key equals the entry's identity.
 
         Chunked "WHERE path IN (...)" queries: for a full warm rescan of 100k rows they cost ~0.07 s more than
         reading the whole table (tests/benchmarks/bench_cache.py), and they stay fast when the cache holds many
         more rows than the scan asks for (other folders scanned before), where a full read would not.
         """
-        index = {os.fsencode(e.path): i for i, e in enumerate(entries)}
-        keys = list(index)
+        keys = {_key(e): i for i, e in enumerate(entries)}
+        paths_wanted = [key[0] for key in keys]
         rows: list[tuple] = []
         with self._lock:
             if self._db is None:
-                return index, []
+                return iter(())
             try:
-                for start in range(0, len(keys), _LOOKUP_CHUNK):
-                    chunk = keys[start : start + _LOOKUP_CHUNK]
+                for start in range(0, len(paths_wanted), _LOOKUP_CHUNK):
+                    chunk = paths_wanted[start : start + _LOOKUP_CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    rows += self._db.execute(f"SELECT {columns} FROM {table} WHERE path IN ({marks})", chunk)
+                    rows += self._db.execute(f"SELECT {_KEY}, {columns} FROM {table} WHERE path IN ({marks})", chunk)
             except sqlite3.DatabaseError as e:
                 self._failed("read", e)
-                return index, []
-        return index, rows
+                return iter(())
+        return ((keys[row[:6]], row[6:]) for row in rows if row[:6] in keys)
 
-    def _write(self, sql: str, rows: Iterator[tuple]) -> None:
+    def _write(self, table: str, columns: str, rows: Iterator[tuple]) -> None:
+        count = 6 + columns.count(",") + 1
+        sql = f"INSERT OR REPLACE INTO {table} ({_KEY}, {columns}) VALUES ({','.join('?' * count)})"
         while True:
             batch = list(itertools.islice(rows, WRITE_BATCH_ROWS))
             if not batch:

@@ -14,9 +14,13 @@ transparency is composited on white, CMYK and palette images go through RGB.
 Every failure is reported as a `FingerprintError(kind, detail)`, mapped from the exceptions Pillow and
 its plugins are known to raise in one place (`_classify`).
 
-Pixel limits: JPEGs up to MAX_JPEG_PIXELS (draft decoding keeps their memory small; progressive JPEGs
-still buffer their coefficients, about 2 bytes per pixel and channel); every other format follows Pillow's
-own `Image.MAX_IMAGE_PIXELS` (an error above twice that, about 179 MP by default, so a few hundred MB).
+Memory: before loading, each file's decode peak is estimated from its header (decode_memory) and taken from a
+MemoryBudget shared by all workers; a file that needs more than the whole budget is TOO_LARGE. Pillow's own
+pixel limit is not applied (its warning would reach stderr raw, and the budget is the real bound), and warnings
+Pillow gives while decoding become part of the file's problem, or a logged note when it still decoded.
+
+Files are read only through reading.open_photo: a regular file with the discovered identity, opened without
+blocking, so a FIFO or another file put in its place is reported instead of read.
 """
 
 from __future__ import annotations
@@ -26,22 +30,32 @@ import logging
 import os
 import re
 import struct
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
+from dupfinder.core.decode_memory import DECODE_BUDGET, MemoryBudget, decode_bytes, give_back
 from dupfinder.core.models import ProblemKind
+from dupfinder.core.reading import open_photo
 
 log = logging.getLogger(__name__)
 
 pillow_heif.register_heif_opener()
+Image.init()  # every plugin, once: _open_image walks them itself
+
 
 NORMALISED_SIZE = 64  # side of the square grey image the hashes are computed from
-MAX_JPEG_PIXELS = 400_000_000  # e.g. 20000 x 20000; decoded at 1/8 that is 6.25 MP of luma
+MAX_JPEG_PIXELS = 400_000_000  # e.g. 20000 x 20000: beyond it even a 1/8 decode takes longer than the time limit
 BACKGROUND_L = 255  # transparent pixels are shown on white
 DECODE_METHOD = f"draft-L{NORMALISED_SIZE}-lanczos-exif-white"  # part of the fingerprint recipe
+# Failures are remembered in the cache while the file and these versions stay the same.
+DECODER_VERSIONS = f"Pillow {Image.__version__}; pillow-heif {pillow_heif.__version__}"
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _EXIF_ORIENTATION = 0x0112
@@ -84,46 +98,113 @@ class DecodedImage:
     taken: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
 
 
-def decode_for_hashing(path: str) -> DecodedImage:
-    """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image."""
-    try:
-        with open(path, "rb") as fp:
-            if os.fstat(fp.fileno()).st_size == 0:
-                raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
-            return _decode(fp, path)
-    except FingerprintError:
-        raise
-    except DECODE_ERRORS as exc:
-        kind, detail = _classify(exc, path)
-        raise FingerprintError(kind, detail) from exc
+def decode_for_hashing(
+    path: str, identity: tuple[int, int] | None = None, budget: MemoryBudget = DECODE_BUDGET
+) -> DecodedImage:
+    """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image.
+
+    `identity` is the (dev, ino) discovery found: another file at the path is refused, not decoded."""
+    head = b""
+    with _warnings_caught() as caught:
+        try:
+            with os.fdopen(open_photo(path, identity), "rb") as fp:
+                if os.fstat(fp.fileno()).st_size == 0:
+                    raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
+                head = fp.read(16)
+                fp.seek(0)
+                decoded = _decode(fp, path, head, budget)
+        except FingerprintError as exc:
+            raise _with_warnings(exc, caught) from exc
+        except DECODE_ERRORS as exc:
+            raise _with_warnings(FingerprintError(*_classify(exc, head)), caught) from exc
+    if caught:
+        log.info("%s decoded with warnings: %s", path, "; ".join(caught))
+    return decoded
 
 
-def _decode(fp, path: str) -> DecodedImage:
-    head = fp.read(16)
-    fp.seek(0)
-    if head.startswith(_JPEG_MAGIC):
-        # Straight to the JPEG plugin: Image.open would apply Pillow's pixel limit, meant for full decodes.
-        im = JpegImagePlugin.jpeg_factory(fp, path)
-        if im.width * im.height > MAX_JPEG_PIXELS:
-            raise FingerprintError(
-                ProblemKind.TOO_LARGE,
-                f"{im.width} x {im.height} pixels is over the {MAX_JPEG_PIXELS // 1_000_000} MP limit for JPEG",
-            )
-    else:
-        im = Image.open(fp)
-    with im:
+def _decode(fp, path: str, head: bytes, budget: MemoryBudget) -> DecodedImage:
+    with _open_image(fp, path, head) as im:
         width, height = im.size
         fmt = im.format or "unknown"
         im.draft("L", (NORMALISED_SIZE, NORMALISED_SIZE))
-        im.load()
-        orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
-        small = _to_grey(im).resize((NORMALISED_SIZE, NORMALISED_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        need = decode_bytes(im, (width, height))
+        if need > budget.total_bytes:
+            raise FingerprintError(
+                ProblemKind.TOO_LARGE,
+                f"{width} x {height} pixels ({width * height / 1e6:.0f} MP) would need {need / 2**20:,.0f} MiB"
+                f" to decode, over the {budget.total_bytes / 2**20:,.0f} MiB limit",
+            )
+        with budget.take(need):
+            try:
+                im.load()
+                orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
+                small = _to_grey(im).resize((NORMALISED_SIZE,) * 2, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            finally:
+                im.close()  # the full-size pixels are freed, and given back, before the budget is
+                give_back(need)
     if orientation in _TRANSPOSE:
         # Resizing is axis-aligned, so turning the small square equals turning the full image first.
         small = small.transpose(_TRANSPOSE[orientation])
         if orientation >= 5:
             width, height = height, width
     return DecodedImage(small, width, height, fmt, taken)
+
+
+def _open_image(fp, path: str, head: bytes) -> Image.Image:
+    """Image.open without its pixel-limit check (the budget is ours): the first plugin that accepts the file.
+
+    JPEGs go straight to their plugin, the common case."""
+    if head.startswith(_JPEG_MAGIC):
+        im = JpegImagePlugin.jpeg_factory(fp, path)
+        if im.width * im.height > MAX_JPEG_PIXELS:
+            raise FingerprintError(
+                ProblemKind.TOO_LARGE,
+                f"{im.width} x {im.height} pixels is over the {MAX_JPEG_PIXELS // 1_000_000} MP limit for JPEG",
+            )
+        return im
+    for name in Image.ID:
+        factory, accept = Image.OPEN[name]
+        if accept is not None and accept(head) is not True:
+            continue
+        fp.seek(0)
+        try:
+            return factory(fp, path)
+        except (SyntaxError, IndexError, TypeError, struct.error) as exc:
+            log.debug("%s is not %s: %s", path, name, exc)
+    raise UnidentifiedImageError(f"cannot identify image file {path!r}")
+
+
+_capturing = threading.local()
+_show_elsewhere = warnings.showwarning
+
+
+def _route_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings raised while this thread decodes go to that decode's list; all others where they went before."""
+    caught = getattr(_capturing, "caught", None)
+    if caught is None:
+        _show_elsewhere(message, category, filename, lineno, file, line)
+    else:
+        caught.append(f"{category.__name__}: {_one_line(message)}")
+
+
+warnings.showwarning = _route_warning
+# Every time, not once per code line: each file's problem must carry its own warnings.
+warnings.filterwarnings("always", module=r"PIL\.")
+
+
+@contextmanager
+def _warnings_caught() -> Iterator[list[str]]:
+    _capturing.caught = caught = []
+    try:
+        yield caught
+    finally:
+        _capturing.caught = None
+
+
+def _with_warnings(exc: FingerprintError, caught: list[str]) -> FingerprintError:
+    if not caught:
+        return exc
+    return FingerprintError(exc.kind, f"{exc.detail} (while decoding: {'; '.join(caught)})")
 
 
 def _read_exif(im: Image.Image) -> tuple[int, str | None]:
@@ -184,14 +265,14 @@ def _stretch(values: np.ndarray) -> np.ndarray:
     return np.clip(scaled, 0, 255).astype(np.uint8)
 
 
-def _classify(exc: BaseException, path: str) -> tuple[ProblemKind, str]:
+def _classify(exc: BaseException, head: bytes) -> tuple[ProblemKind, str]:
     """The one place that turns a known decoding exception into a ProblemKind and a one-line detail."""
     if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
         return ProblemKind.TOO_LARGE, _one_line(exc)
     if isinstance(exc, MemoryError):
         return ProblemKind.TOO_LARGE, "not enough memory to decode it"
     if isinstance(exc, UnidentifiedImageError):
-        known = _format_by_signature(path)
+        known = _format_by_signature(head)
         if known:
             return ProblemKind.CORRUPT, f"damaged {known} header"
         return ProblemKind.NOT_AN_IMAGE, "no known image format starts like this file"
@@ -206,17 +287,11 @@ def _classify(exc: BaseException, path: str) -> tuple[ProblemKind, str]:
     return ProblemKind.CORRUPT, _one_line(exc)
 
 
-def _format_by_signature(path: str) -> str | None:
+def _format_by_signature(head: bytes) -> str | None:
     """The format whose signature the file starts with, when Pillow still could not open it."""
-    try:
-        with open(path, "rb") as fp:
-            prefix = fp.read(16)
-    except OSError:
-        return None
-    Image.init()
     for name in Image.ID:
         accept = Image.OPEN[name][1]
-        if accept is not None and accept(prefix) is True:
+        if accept is not None and accept(head) is True:
             return name
     return None
 

@@ -10,6 +10,8 @@ threads cost 1.06x the CPU time of bare draft decoding, processes 1.11x, and pro
 `freeze_support()`, and are safe to start from the GUI's QThread.
 A worker stuck in one file does not stall the scan: after `timeout_s` the file is reported as TIMEOUT, the
 worker is abandoned (daemon thread, it exits when its decode returns) and a fresh one takes its place.
+Content digests run on the same workers with the same time limit, and read the file through reading.open_photo
+like decoding does (a FIFO put in a photo's place must not hang the scan).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import imagehash
 import numpy as np
@@ -30,11 +32,13 @@ from PIL import Image
 from dupfinder.core.decode import DECODE_METHOD, NORMALISED_SIZE, FingerprintError, decode_for_hashing
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanCancelled, ScanStage
+from dupfinder.core.reading import open_photo
 
 __all__ = [
     "FINGERPRINT_RECIPE",
     "FingerprintError",
     "content_digest",
+    "digest_files",
     "fingerprint_file",
     "fingerprint_files",
 ]
@@ -72,9 +76,9 @@ _POLL_S = 0.1  # how often the collector looks at the cancel token and the clock
 _WINDOW_PER_WORKER = 4  # files queued or running per worker: keeps memory flat for any number of files
 
 
-def fingerprint_file(path: str) -> Fingerprint:
-    """Decode `path` and hash it; raises FingerprintError (with a ProblemKind) when it cannot."""
-    decoded = decode_for_hashing(path)
+def fingerprint_file(path: str, identity: tuple[int, int] | None = None) -> Fingerprint:
+    """Decode `path` (the file of that (dev, ino) if given) and hash it; raises FingerprintError when it cannot."""
+    decoded = decode_for_hashing(path, identity)
     small = decoded.image
     phashes, dhashes = _orientation_hashes(small)
     return Fingerprint(
@@ -125,20 +129,22 @@ def _to_int(image_hash: imagehash.ImageHash) -> int:
     return _bits_to_int(image_hash.hash)
 
 
-def content_digest(path: str) -> bytes:
-    """BLAKE2b of the file's bytes, read in 1 MiB chunks; raises OSError."""
+def content_digest(path: str, identity: tuple[int, int] | None = None) -> bytes:
+    """BLAKE2b of the file's bytes, read in 1 MiB chunks; raises OSError (also when it is no longer the regular
+    file of that (dev, ino))."""
     digest = hashlib.blake2b(digest_size=DIGEST_SIZE_BYTES)
     buffer = bytearray(DIGEST_CHUNK_BYTES)
     view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as fp:
+    with open(open_photo(path, identity), "rb", buffering=0) as fp:
         while n := fp.readinto(buffer):
             digest.update(view[:n])
     return digest.digest()
 
 
-def _fingerprint_or_problem(path: str) -> Fingerprint | Problem:
+def _fingerprint_or_problem(entry: FileEntry) -> Fingerprint | Problem:
+    path = entry.path
     try:
-        return fingerprint_file(path)
+        return fingerprint_file(path, entry.identity)
     except FingerprintError as exc:
         return Problem(path, exc.kind, exc.detail)
     except Exception as exc:  # a bug or an error nobody has seen yet: one file's problem, not the scan's
@@ -146,16 +152,24 @@ def _fingerprint_or_problem(path: str) -> Fingerprint | Problem:
         return Problem(path, ProblemKind.UNREADABLE, f"unexpected {type(exc).__name__}: {exc}")
 
 
+def _digest_or_problem(entry: FileEntry) -> bytes | Problem:
+    try:
+        return content_digest(entry.path, entry.identity)
+    except OSError as exc:
+        return Problem(entry.path, ProblemKind.UNREADABLE, exc.strerror or str(exc))
+
+
 class _Workers:
-    """Daemon threads that take (index, path) tasks and put (index, result) results.
+    """Daemon threads that run `job` on (index, entry) tasks and put (index, result) results.
 
     `running` maps each task in progress to its start time, so the collector can spot one that takes too long.
     A task the collector gave up on is `abandoned`: its worker drops the result and exits.
     """
 
-    def __init__(self) -> None:
-        self.tasks: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
-        self.results: queue.SimpleQueue[tuple[int, Fingerprint | Problem]] = queue.SimpleQueue()
+    def __init__(self, job: Callable[[FileEntry], object]) -> None:
+        self.job = job
+        self.tasks: queue.SimpleQueue[tuple[int, FileEntry] | None] = queue.SimpleQueue()
+        self.results: queue.SimpleQueue[tuple[int, object]] = queue.SimpleQueue()
         self.running: dict[int, float] = {}
         self.abandoned: set[int] = set()
         self.lock = threading.Lock()
@@ -167,10 +181,10 @@ class _Workers:
 
     def _run(self) -> None:
         while (task := self.tasks.get()) is not None:
-            index, path = task
+            index, entry = task
             with self.lock:
                 self.running[index] = time.monotonic()
-            result = _fingerprint_or_problem(path)
+            result = self.job(entry)
             with self.lock:
                 del self.running[index]
                 if index in self.abandoned:
@@ -209,9 +223,25 @@ def fingerprint_files(
     A file still decoding after `timeout_s` yields Problem(TIMEOUT). When `cancel` is set, the files already
     finished are yielded, then ScanCancelled is raised, within about a tenth of a second.
     """
+    return _run_all(_fingerprint_or_problem, ScanStage.FINGERPRINTING, entries, workers, timeout_s, progress, cancel)
+
+
+def digest_files(
+    entries: Sequence[FileEntry],
+    *,
+    workers: int | None = None,
+    timeout_s: float = 30.0,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Iterator[tuple[int, bytes | Problem]]:
+    """Yield (index into entries, content digest or Problem), like fingerprint_files (same time limit)."""
+    return _run_all(_digest_or_problem, ScanStage.COMPARING, entries, workers, timeout_s, progress, cancel)
+
+
+def _run_all(job, stage, entries, workers, timeout_s, progress, cancel) -> Iterator[tuple[int, object]]:
     total = len(entries)
-    meter = ProgressMeter(ScanStage.FINGERPRINTING, total, progress)
-    pool = _Workers()
+    meter = ProgressMeter(stage, total, progress)
+    pool = _Workers(job)
     worker_count = max(1, min(workers or _usable_cores(), total))
     window = worker_count * _WINDOW_PER_WORKER
     submitted = done = 0
@@ -221,7 +251,7 @@ def fingerprint_files(
             pool.start_one()
         while done < total:
             while submitted < total and submitted - done < window:
-                pool.tasks.put((submitted, entries[submitted].path))
+                pool.tasks.put((submitted, entries[submitted]))
                 submitted += 1
             if cancel is not None and cancel.cancelled:
                 yield from _finished(pool)
@@ -253,7 +283,7 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _finished(pool: _Workers) -> Iterator[tuple[int, Fingerprint | Problem]]:
+def _finished(pool: _Workers) -> Iterator[tuple[int, object]]:
     """Results already waiting, without waiting for more."""
     while True:
         try:

@@ -1,6 +1,8 @@
 """One scan, start to finish: discover → cache → fingerprint → digests → pairs → ScanResult.
 
 The only orchestration in the engine; the CLI and the GUI both call `run_scan` and nothing below it.
+Files that failed for a reason of their own bytes (LASTING_FAILURES) are remembered in the cache, so an unchanged
+broken file is not decoded again on every scan; a changed file, or another decoder version, is tried again.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.decode import DECODER_VERSIONS
 from dupfinder.core.discovery import discover
-from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
+from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, digest_files, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.ignore import drop_ignored
-from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
+from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
-from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
+from dupfinder.core.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
 CACHE_BATCH = 256  # fingerprints per cache transaction: a killed scan loses at most this many
+# Problems that follow from the file's bytes and the decoder alone; timeouts, permissions and I/O errors may pass.
+LASTING_FAILURES = frozenset(
+    {ProblemKind.EMPTY, ProblemKind.NOT_AN_IMAGE, ProblemKind.UNSUPPORTED, ProblemKind.CORRUPT, ProblemKind.TOO_LARGE}
+)
 
 
 class _NoCache:
@@ -39,6 +46,12 @@ class _NoCache:
         return {}
 
     def store_digests(self, items) -> None:
+        pass
+
+    def lookup_failures(self, entries: Sequence[FileEntry], decoder: str) -> dict[int, Problem]:
+        return {}
+
+    def store_failures(self, items, decoder: str) -> None:
         pass
 
     def close(self) -> None:
@@ -62,7 +75,7 @@ def run_scan(
         from_cache = len(fingerprints)
         decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel)
         images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
-        images = _with_digests(images, cache, progress, cancel)
+        images = _with_digests(images, cache, options, progress, cancel)
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
@@ -99,9 +112,14 @@ def run_scan(
 
 
 def _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel) -> int:
-    """Decode what the cache did not know, storing results in batches (flushed on cancel too)."""
-    todo = [i for i in range(len(entries)) if i not in fingerprints]
+    """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
+    cancel too)."""
+    unknown = [i for i in range(len(entries)) if i not in fingerprints]
+    failed = cache.lookup_failures([entries[i] for i in unknown], DECODER_VERSIONS)
+    problems.extend(failed.values())
+    todo = [i for k, i in enumerate(unknown) if k not in failed]
     batch: list[tuple[FileEntry, Fingerprint]] = []
+    failures: list[tuple[FileEntry, Problem]] = []
     try:
         for k, result in fingerprint_files(
             [entries[i] for i in todo],
@@ -113,6 +131,8 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, progre
             i = todo[k]
             if isinstance(result, Problem):
                 problems.append(result)
+                if result.kind in LASTING_FAILURES:
+                    failures.append((entries[i], result))
                 continue
             fingerprints[i] = result
             batch.append((entries[i], result))
@@ -121,10 +141,11 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, progre
                 batch = []
     finally:
         cache.store(batch)
+        cache.store_failures(failures, DECODER_VERSIONS)
     return sum(1 for i in todo if i in fingerprints)
 
 
-def _with_digests(images, cache, progress, cancel) -> tuple[ImageRecord, ...]:
+def _with_digests(images, cache, options, progress, cancel) -> tuple[ImageRecord, ...]:
     """Content digests, only for images that share their size with another image (only those can be identical)."""
     by_size: dict[int, list[int]] = defaultdict(list)
     for i, image in enumerate(images):
@@ -134,20 +155,22 @@ def _with_digests(images, cache, progress, cancel) -> tuple[ImageRecord, ...]:
         return images
     known = cache.lookup_digests([images[i].file for i in candidates])
     digests = {candidates[k]: d for k, d in known.items()}
-    meter = ProgressMeter(ScanStage.COMPARING, len(candidates) - len(known), progress)
+    todo = [i for i in candidates if i not in digests]
     computed = []
-    for i in candidates:
-        if i in digests:
-            continue
-        cancel.raise_if_cancelled()
-        image = images[i]
-        try:
-            digests[i] = content_digest(image.path)
-        except OSError as exc:  # readable a moment ago; without a digest it is simply not byte-compared
-            log.warning("cannot read %s for its content digest: %s", image.path, exc)
-            continue
-        computed.append((image.file, digests[i]))
-        meter.advance(current_path=image.path)
-    cache.store_digests(computed)
-    meter.finish()
+    try:
+        for k, result in digest_files(
+            [images[i].file for i in todo],
+            workers=options.workers,
+            timeout_s=options.decode_timeout_s,
+            progress=progress,
+            cancel=cancel,
+        ):
+            image = images[todo[k]]
+            if isinstance(result, Problem):  # readable a moment ago; without a digest it is simply not byte-compared
+                log.warning("no content digest for %s: %s", image.path, result.reason)
+                continue
+            digests[todo[k]] = result
+            computed.append((image.file, result))
+    finally:
+        cache.store_digests(computed)
     return tuple(ImageRecord(im.file, im.fingerprint, digests.get(i)) for i, im in enumerate(images))

@@ -8,30 +8,49 @@ QPixmaps. A request made before `reset()` belongs to an older generation and its
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QFile, QIODevice, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from dupfinder.core.decode_memory import DECODE_BUDGET, decode_bytes
+from dupfinder.core.reading import open_photo
 
 log = logging.getLogger(__name__)
 
 
 def read_scaled_image(path: str, box_px: int) -> QImage:
-    """The image fitted into a box_px square (never upscaled), EXIF-rotated; a null QImage if unreadable."""
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and max(size.width(), size.height()) > box_px:
-        reader.setScaledSize(size.scaled(QSize(box_px, box_px), Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    if image.isNull():
-        image = _read_with_pillow(path, box_px)
+    """The image fitted into a box_px square (never upscaled), EXIF-rotated; a null QImage if unreadable.
+
+    Read through reading.open_photo, as a scan reads: a FIFO or device in a photo's place must not block a worker."""
+    try:
+        fp = os.fdopen(open_photo(path), "rb")
+    except OSError as exc:
+        log.info("no preview for %s: %s", path, exc)
+        return QImage()
+    with fp:
+        device = QFile()
+        image = QImage()
+        if device.open(fp.fileno(), QIODevice.OpenModeFlag.ReadOnly):  # the descriptor stays fp's
+            reader = QImageReader(device)
+            reader.setAutoTransform(True)
+            size = reader.size()
+            if size.isValid() and max(size.width(), size.height()) > box_px:
+                reader.setScaledSize(size.scaled(QSize(box_px, box_px), Qt.AspectRatioMode.KeepAspectRatio))
+            image = reader.read()
+            device.close()
+        if image.isNull():
+            fp.seek(0)
+            image = _read_with_pillow(fp, path, box_px)
     return image
 
 
-def _read_with_pillow(path: str, box_px: int) -> QImage:
-    """Fallback for what Qt's image plugins cannot read (HEIC, AVIF, some TIFFs)."""
+def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
+    """Fallback for what Qt's image plugins cannot read (HEIC, AVIF, some TIFFs, images over Qt's allocation limit).
+
+    Charged to the scan's decoding memory budget (its estimate, plus the RGBA copies a preview makes)."""
     try:
         from PIL import Image, ImageOps
 
@@ -41,13 +60,18 @@ def _read_with_pillow(path: str, box_px: int) -> QImage:
             pillow_heif.register_heif_opener()
         except ImportError:
             pass
-        with Image.open(path) as im:
+        with Image.open(fp) as im:
             im.draft("RGB", (box_px, box_px))
-            im = ImageOps.exif_transpose(im).convert("RGBA")
-            im.thumbnail((box_px, box_px))
-            data = im.tobytes("raw", "RGBA")
+            need = decode_bytes(im, im.size) + im.width * im.height * 8
+            if need > DECODE_BUDGET.total_bytes:
+                log.info("no preview for %s: %d x %d pixels is too large", path, im.width, im.height)
+                return QImage()
+            with DECODE_BUDGET.take(need):
+                im = ImageOps.exif_transpose(im).convert("RGBA")
+                im.thumbnail((box_px, box_px))
+                data = im.tobytes("raw", "RGBA")
             return QImage(data, im.width, im.height, im.width * 4, QImage.Format.Format_RGBA8888).copy()
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, Warning) as exc:
         log.info("no preview for %s: %s", path, exc)
         return QImage()
 

@@ -61,13 +61,13 @@ def draft_decode(path: str) -> None:
         im.load()
 
 
-def run_bounded(executor: Executor, fn: Callable[[str], object], paths: list[str], window: int) -> None:
+def run_bounded(executor: Executor, fn: Callable[[object], object], items: list, window: int) -> None:
     """Submit at most `window` tasks at a time, as fingerprint_files does."""
     pending: set[Future] = set()
-    for path in paths:
+    for item in items:
         if len(pending) >= window:
             _done, pending = wait(pending, return_when="FIRST_COMPLETED")
-        pending.add(executor.submit(fn, path))
+        pending.add(executor.submit(fn, item))
     wait(pending)
 
 
@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"no image files under {args.folder}", file=sys.stderr)
         return 1
-    entries = [FileEntry(p, os.path.getsize(p), 0, 0, i) for i, p in enumerate(paths)]
+    stats = {p: os.stat(p) for p in paths}  # the real identity: fingerprinting checks it when it opens a file
+    entries = [FileEntry(p, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino) for p, st in stats.items()]
     size_gb = warm_cache(paths) / 1e9
     workers, window = args.workers, args.workers * 4
     print(f"{len(paths)} files, {size_gb:.2f} GB, {workers} workers, cpu_count {os.cpu_count()}")
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def processes() -> None:
         with ProcessPoolExecutor(workers, mp_context=forkserver) as ex:
-            run_bounded(ex, fingerprint._fingerprint_or_problem, paths, window)
+            run_bounded(ex, fingerprint._fingerprint_or_problem, entries, window)
 
     phases = {
         "decode floor, threads": floor_threads,

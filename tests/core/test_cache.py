@@ -6,6 +6,7 @@ import os
 import random
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -13,14 +14,14 @@ import threading
 import pytest
 
 from dupfinder.core import paths
-from dupfinder.core.cache import SCHEMA_VERSION, FingerprintCache
-from dupfinder.core.models import FileEntry, Fingerprint
+from dupfinder.core.cache import SCHEMA_VERSION, FingerprintCache, NotACacheError, check_cache_path
+from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 
 RECIPE = "test-recipe-1"
 
 
 def entry(path: str, size_bytes: int = 1000, mtime_ns: int = 1_700_000_000_000_000_000) -> FileEntry:
-    return FileEntry(path, size_bytes, mtime_ns, dev=1, ino=abs(hash(path)))
+    return FileEntry(path, size_bytes, mtime_ns, dev=1, ino=abs(hash(path)), ctime_ns=mtime_ns + 5)
 
 
 def fingerprint(seed: int) -> Fingerprint:
@@ -70,17 +71,27 @@ def test_store_replaces_a_path_row(tmp_path):
         assert cache.lookup([old]) == {}
 
 
-@pytest.mark.parametrize("change", [{"size_bytes": 1001}, {"mtime_ns": 1_700_000_000_000_000_001}])
+IDENTITY = ("path", "size_bytes", "mtime_ns", "dev", "ino", "ctime_ns")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"size_bytes": 1001}, {"mtime_ns": 1_700_000_000_000_000_001}, {"ctime_ns": 1}, {"ino": 7}, {"dev": 2}],
+    ids=["size", "mtime", "ctime", "inode", "device"],
+)
 def test_a_changed_file_is_not_found(tmp_path, change):
+    """Same size and mtime are not enough: a picture rewritten with its mtime put back has a new ctime, a picture
+    put in its place by rename a new inode."""
     with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
         (stored,) = fill(cache, 1)
-        changed = FileEntry(
-            **{**{f: getattr(stored, f) for f in ("path", "size_bytes", "mtime_ns", "dev", "ino")}, **change}
-        )
+        cache.store_failures([(stored, Problem(stored.path, ProblemKind.CORRUPT, "bad"))], "decoder-1")
+        changed = FileEntry(**{**{f: getattr(stored, f) for f in IDENTITY}, **change})
         assert cache.lookup([stored]) == {0: fingerprint(0)}
         assert cache.lookup([changed]) == {}
         assert cache.lookup_digests([changed]) == {}
+        assert cache.lookup_failures([changed], "decoder-1") == {}
         assert 0 in cache.lookup_digests([stored])
+        assert 0 in cache.lookup_failures([stored], "decoder-1")
 
 
 def test_another_recipe_empties_the_cache(tmp_path):
@@ -118,8 +129,10 @@ def test_schema_version_mismatch_rebuilds_with_a_warning(tmp_path):
     assert aside_files(path) == []
 
 
-def test_garbage_file_is_set_aside(tmp_path, caplog):
-    path = tmp_path / "c.sqlite3"
+def test_garbage_file_in_the_own_cache_folder_is_set_aside(caplog):
+    path = paths.default_cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = path.parent
     garbage = random.Random(3).randbytes(50_000)
     path.write_bytes(garbage)
     with FingerprintCache(path, RECIPE) as cache:
@@ -167,8 +180,10 @@ def test_corruption_found_while_in_use_is_set_aside_and_the_cache_goes_on(tmp_pa
     assert len(aside_files(path)) == 1
 
 
-def test_another_programs_database_is_set_aside_with_its_log_not_dropped(tmp_path):
-    path = tmp_path / "c.sqlite3"
+def test_another_programs_database_in_the_own_cache_folder_is_set_aside_with_its_log_not_dropped():
+    path = paths.default_cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = path.parent
     other = sqlite3.connect(path, isolation_level=None)  # still open: its write-ahead log stays on disk
     other.execute("PRAGMA journal_mode=WAL")
     other.execute("PRAGMA wal_autocheckpoint=0")
@@ -225,10 +240,10 @@ def test_path_with_lone_surrogates_round_trips(tmp_path):
     e = entry(odd)
     with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
         cache.store([(e, fingerprint(5))])
-        cache.store_digests([(e, b"digest")])
+        cache.store_digests([(e, b"d" * 32)])
     with FingerprintCache(tmp_path / "c.sqlite3", RECIPE) as cache:
         assert cache.lookup([e]) == {0: fingerprint(5)}
-        assert cache.lookup_digests([e]) == {0: b"digest"}
+        assert cache.lookup_digests([e]) == {0: b"d" * 32}
         assert cache.lookup([entry(os.fsdecode(b"/photos/caf\xc3\xa9/\xff\xfe.jpg"))]) == {}
 
 
@@ -279,3 +294,150 @@ def test_a_writer_killed_mid_batch_leaves_the_committed_batches(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def another_programs_database(path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE precious (x)")
+    db.execute("INSERT INTO precious VALUES (42)")
+    db.commit()
+    db.close()
+
+
+NOT_OURS = {
+    "photo": lambda path: path.write_bytes(b"\xff\xd8\xff\xe0" + random.Random(1).randbytes(20_000)),
+    "garbage": lambda path: path.write_bytes(b"this is not an SQLite database " * 500),
+    "empty file": lambda path: path.write_bytes(b""),
+    "another program's database": another_programs_database,
+}
+
+
+@pytest.mark.parametrize("kind", NOT_OURS)
+def test_a_file_it_did_not_create_is_never_renamed_or_written(tmp_path, kind):
+    path = tmp_path / "IMG_0001.jpg"
+    NOT_OURS[kind](path)
+    before = path.read_bytes()
+
+    with FingerprintCache(path, RECIPE) as cache:
+        assert not cache.enabled
+        assert len(cache.warnings) == 1 and "not a dupfinder cache" in cache.warnings[0]
+        fill(cache, 2)
+    with pytest.raises(NotACacheError, match="not a dupfinder cache"):
+        check_cache_path(path)
+
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["IMG_0001.jpg"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_a_symlink_at_the_cache_path_or_a_companion_is_never_written_through(tmp_path, suffix):
+    path = tmp_path / "c.sqlite3"
+    if suffix:  # an existing cache of ours, whose companion is a link
+        with FingerprintCache(path, RECIPE) as cache:
+            fill(cache, 1)
+    target = tmp_path / "elsewhere" / "precious"
+    target.parent.mkdir()
+    os.symlink(target, f"{path}{suffix}")
+
+    with FingerprintCache(path, RECIPE) as cache:
+        assert not cache.enabled and "symbolic link" in cache.warnings[0]
+        fill(cache, 2)
+    with pytest.raises(NotACacheError, match="symbolic link"):
+        check_cache_path(path)
+
+    assert not os.path.lexists(target)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_cache_folder_is_0700_and_its_files_0600(tmp_path):
+    own = paths.default_cache_path()
+    for path in (own, tmp_path / "named" / "c.sqlite3"):
+        with FingerprintCache(path, RECIPE) as cache:
+            fill(cache, 3)
+            for name in (path, f"{path}-wal", f"{path}-shm"):
+                assert stat.S_IMODE(os.stat(name).st_mode) == 0o600, name
+        assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+
+
+BAD_VALUES = {
+    "a TEXT hash": "UPDATE fingerprints SET phash = 'ffffffffffffffff'",
+    "a 9-byte hash": "UPDATE fingerprints SET dhash = zeroblob(9)",
+    "an integer hash": "UPDATE fingerprints SET ahash = 12345",
+    "a TEXT width": "UPDATE fingerprints SET width = 'wide'",
+    "a REAL width": "UPDATE fingerprints SET width = 1.5",
+    "short turned hashes": "UPDATE fingerprints SET turned = zeroblob(17)",
+    "a BLOB date": "UPDATE fingerprints SET taken = x'00'",
+}
+
+
+@pytest.mark.parametrize("bad", BAD_VALUES)
+def test_a_row_with_wrongly_typed_values_is_a_miss_and_is_rewritten(tmp_path, bad):
+    path = tmp_path / "c.sqlite3"
+    with FingerprintCache(path, RECIPE) as cache:
+        entries = fill(cache, 3)
+    db = sqlite3.connect(path)
+    db.execute(BAD_VALUES[bad] + " WHERE size_bytes = 1001")  # the second entry's row
+    db.execute("UPDATE digests SET digest = 'text' WHERE size_bytes = 1001")
+    db.commit()
+    db.close()
+
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.lookup(entries) == {0: fingerprint(0), 2: fingerprint(2)}
+        assert set(cache.lookup_digests(entries)) == {0, 2}
+        cache.store([(entries[1], fingerprint(1))])
+        cache.store_digests([(entries[1], b"\x07" * 32)])
+        assert cache.lookup(entries) == {i: fingerprint(i) for i in range(3)}
+        assert cache.lookup_digests(entries)[1] == b"\x07" * 32
+        assert cache.warnings == []
+
+
+def test_failures_are_remembered_for_the_same_decoder_only(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    a, b = entry("/p/a.jpg"), entry("/p/b.jpg")
+    problem = Problem(a.path, ProblemKind.CORRUPT, "broken data")
+    with FingerprintCache(path, RECIPE) as cache:
+        cache.store_failures([(a, problem)], "Pillow 1")
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.lookup_failures([b, a], "Pillow 1") == {1: problem}
+        assert cache.lookup_failures([a], "Pillow 2") == {}
+    with FingerprintCache(path, "test-recipe-2") as cache:
+        assert cache.lookup_failures([a], "Pillow 1") == {}
+
+
+SCHEMA_2 = (  # what dupfinder wrote before rows were keyed on ctime, device and inode
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE fingerprints (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    " width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, ahash BLOB NOT NULL,"
+    " phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL, taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE digests (path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    " digest BLOB NOT NULL) WITHOUT ROWID",
+)
+
+
+def test_a_schema_2_cache_from_the_previous_version_is_rebuilt_with_a_clear_warning(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    for statement in SCHEMA_2:
+        db.execute(statement)
+    db.execute("PRAGMA application_id = 1685418086")  # 0x64757066, "dupf"
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO meta VALUES ('recipe', ?)", (RECIPE,))
+    db.execute(
+        "INSERT INTO fingerprints VALUES (?, 1000, 5, 1, 1, 'PNG', x'00', x'00', x'00', x'00', NULL, x'')",
+        (b"/p/a.jpg",),
+    )
+    db.close()
+    check_cache_path(path)  # still provably ours
+
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.enabled
+        assert cache.warnings == [
+            f"the fingerprint cache had schema version 2, not {SCHEMA_VERSION}; rebuilt"
+            " (its photos are fingerprinted again once)"
+        ]
+        assert cache.lookup([entry("/p/a.jpg")]) == {}
+        entries = fill(cache, 2)
+    with FingerprintCache(path, RECIPE) as cache:
+        assert cache.warnings == [] and len(cache.lookup(entries)) == 2

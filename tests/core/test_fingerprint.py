@@ -27,7 +27,11 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 def entries_for(paths) -> list[FileEntry]:
-    return [FileEntry(str(p), os.path.getsize(p), 0, 0, i) for i, p in enumerate(paths)]
+    entries = []
+    for p in paths:
+        st = os.stat(p)
+        entries.append(FileEntry(str(p), st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
+    return entries
 
 
 def test_fingerprint_has_facts_and_four_64_bit_hashes(tmp_path):
@@ -211,10 +215,10 @@ def test_a_file_that_hangs_times_out_and_the_scan_goes_on(tmp_path, monkeypatch)
     release = threading.Event()
     real_decode = fingerprint.decode_for_hashing
 
-    def stuck_on_the_first(path):
+    def stuck_on_the_first(path, identity=None):
         if path == str(paths[0]):
             release.wait(30)  # a decoder stuck in C code; let go when the test ends
-        return real_decode(path)
+        return real_decode(path, identity)
 
     monkeypatch.setattr(fingerprint, "decode_for_hashing", stuck_on_the_first)
     try:
@@ -233,10 +237,10 @@ def test_an_unexpected_error_is_one_files_problem(tmp_path, monkeypatch):
     photo(64, 48).save(tmp_path / "a.png")
     photo(64, 48, seed=2).save(tmp_path / "b.png")
 
-    def buggy(path):
+    def buggy(path, identity=None):
         if path.endswith("a.png"):
             raise ZeroDivisionError("division by zero")
-        return real(path)
+        return real(path, identity)
 
     real = fingerprint.decode_for_hashing
     monkeypatch.setattr(fingerprint, "decode_for_hashing", buggy)

@@ -99,9 +99,9 @@ def test_second_find_against_an_unchanged_folder_decodes_only_the_query(library,
     decoded = []
     real = fingerprint.fingerprint_file
 
-    def counting(path):
+    def counting(path, identity=None):
         decoded.append(os.path.basename(path))
-        return real(path)
+        return real(path, identity)
 
     monkeypatch.setattr(fingerprint, "fingerprint_file", counting)
     monkeypatch.setattr(find_module, "fingerprint_file", counting)

@@ -1,6 +1,11 @@
+import os
+import threading
+
+import pytest
 from PIL import Image
 from PySide6.QtCore import QCoreApplication
 
+from dupfinder.gui import thumbnails
 from dupfinder.gui.thumbnails import ThumbnailLoader, read_scaled_image
 
 
@@ -48,3 +53,22 @@ def test_results_requested_before_a_reset_are_dropped(qtbot, tmp_path, make_phot
     with qtbot.assertNotEmitted(loader.ready):
         QCoreApplication.processEvents()  # deliver the queued, stale result
     assert not loader._cache
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_in_a_photos_place_gives_a_null_image_at_once(tmp_path):
+    os.mkfifo(tmp_path / "swapped.jpg")  # nobody writes to it: opening it to read would block for ever
+    result = []
+    reader = threading.Thread(target=lambda: result.append(read_scaled_image(str(tmp_path / "swapped.jpg"), 64)))
+    reader.daemon = True
+    reader.start()
+    reader.join(10)
+    assert result and result[0].isNull()
+
+
+def test_the_pillow_fallback_fits_the_box(tmp_path):
+    """Used for what Qt cannot read (HEIC, AVIF, images over Qt's allocation limit)."""
+    Image.new("RGB", (400, 200), "red").save(tmp_path / "a.png")
+    with open(tmp_path / "a.png", "rb") as fp:
+        image = thumbnails._read_with_pillow(fp, str(tmp_path / "a.png"), 100)
+    assert (image.width(), image.height()) == (100, 50)

@@ -158,8 +158,8 @@ def test_a_cache_that_cannot_be_created_gives_the_same_groups_and_a_warning(phot
     assert len(result.warnings) == 1
 
 
-@pytest.mark.parametrize("breakage", ["garbage", "path is a folder"])
-def test_cli_warns_about_a_broken_cache_on_stderr_and_still_finds_the_group(photos, tmp_path, capsys, breakage):
+def test_cli_warns_about_a_broken_cache_on_stderr_and_still_finds_the_group(photos, tmp_path, capsys):
+    breakage = "truncated"  # still provably dupfinder's (its header says so), so set aside and rebuilt
     cache = tmp_path / "c.sqlite3"
     assert main(["scan", str(photos), "--cache", str(cache), "--no-progress", "-q"]) == 0
     capsys.readouterr()
@@ -170,3 +170,19 @@ def test_cli_warns_about_a_broken_cache_on_stderr_and_still_finds_the_group(phot
     out, err = capsys.readouterr()
     assert code == 0 and "Groups: 1 · duplicates: 1" in out
     assert err.startswith("Warning: ") and "cache" in err
+
+
+@pytest.mark.parametrize("breakage", ["garbage", "path is a folder"])
+def test_cli_refuses_a_cache_path_that_is_not_a_dupfinder_cache(photos, tmp_path, capsys, breakage):
+    """Garbage over a cache is no longer provably dupfinder's: it is never renamed or written, and the user who named
+    it is told (exit 2) rather than left with a scan that silently cannot use its cache."""
+    cache = tmp_path / "c.sqlite3"
+    assert main(["scan", str(photos), "--cache", str(cache), "--no-progress", "-q"]) == 0
+    BREAKAGES[breakage][0](cache)
+    capsys.readouterr()
+
+    code = main(["scan", str(photos), "--cache", str(cache), "--no-progress", "-q"])
+
+    err = capsys.readouterr().err
+    assert code == 2 and "is not" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("c.")) == ["c.sqlite3"]
