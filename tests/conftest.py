@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,25 @@ def make_photo():
         return path
 
     return make
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path):
+    """mount_tmpfs(path, size) mounts a private tmpfs there (unmounted afterwards); skips without the capability."""
+    mounted = []
+
+    def mount(path: Path, size: str = "64m") -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        if (
+            os.geteuid() != 0
+            or subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)], capture_output=True
+            ).returncode
+        ):
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)

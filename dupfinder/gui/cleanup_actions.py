@@ -14,10 +14,9 @@ import functools
 from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core import report
+from dupfinder.core.cleanup import trash_files, undo_last_cleanup
 from dupfinder.core.models import Group
 from dupfinder.core.selection import choose_keeper, keep_best_marks
-from dupfinder.core.trash import trash_files
-from dupfinder.core.undo import undo_last_cleanup
 from dupfinder.formatting import plural
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
 from dupfinder.gui.marks import follow_keeper
@@ -72,7 +71,8 @@ class CleanupActionsMixin:
         groups, marked, size = self.trash_plan()
         if not marked or self.busy or self.result is None or not confirm_trash(self, len(marked), size):
             return
-        task = self._start_task(functools.partial(trash_files, self.result, groups, marked), "Moving to the Trash…")
+        clean = functools.partial(trash_files, self.result, groups, marked, max_distance_bits=self.distance_bits)
+        task = self._start_task(clean, "Moving to the Trash…")
         task.succeeded.connect(self._on_trash_done)
         task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
         task.failed.connect(lambda message: QMessageBox.critical(self, "Moving to the Trash failed", message))
