@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def isolated_home(tmp_path_factory, monkeypatch):
     """Point HOME, the XDG folders and dupfinder's own overrides at a fresh temporary folder.
 
-    With HOME and XDG_DATA_HOME there, send2trash uses a real freedesktop trash under it.
+    With HOME and XDG_DATA_HOME there, the cleanup's mover (and send2trash) use a real freedesktop trash under it.
     """
     home = tmp_path_factory.mktemp("home")
     for var, sub in {
