@@ -23,6 +23,7 @@ from dupfinder.core import paths
 log = logging.getLogger(__name__)
 
 LOG_VERSION = 1
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 CLEANUP_STARTED = "cleanup-started"
 INTENT = "intent"
@@ -53,7 +54,7 @@ class ActionLogWriter:
     def __init__(self, log_path: str | os.PathLike | None = None) -> None:
         self.path = resolve_log_path(log_path)
         paths.ensure_private_dir(self.path.parent)
-        self._fd = paths.open_own_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        self._fd = paths.open_own_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _BINARY)
         try:
             size = os.fstat(self._fd).st_size
             if size > 0 and not _ends_with_newline(self.path, size):
@@ -86,9 +87,10 @@ class ActionLogWriter:
 
 
 def _ends_with_newline(path: Path, size: int) -> bool:
-    fd = paths.open_own_file(path, os.O_RDONLY)
+    fd = paths.open_own_file(path, os.O_RDONLY | _BINARY)
     try:
-        return os.pread(fd, 1, size - 1) == b"\n"
+        os.lseek(fd, size - 1, os.SEEK_SET)
+        return os.read(fd, 1) == b"\n"
     finally:
         os.close(fd)
 
@@ -112,7 +114,7 @@ def read_records(log_path: str | os.PathLike | None = None) -> list[dict]:
     after a crash; a garbled line elsewhere is logged as a warning)."""
     path = resolve_log_path(log_path)
     try:
-        fd = paths.open_own_file(path, os.O_RDONLY)
+        fd = paths.open_own_file(path, os.O_RDONLY | _BINARY)
     except FileNotFoundError:
         return []
     with os.fdopen(fd, "rb") as f:

@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote_to_bytes
 log = logging.getLogger(__name__)
 
 INFO_SUFFIX = ".trashinfo"
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class NoTrash(OSError):
