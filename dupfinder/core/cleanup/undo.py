@@ -196,7 +196,7 @@ def _undo(log_path: os.PathLike) -> UndoReport:
         writer.append(actionlog.UNDO_STARTED, session=session.session_id, files=len(pending))
         for file in pending:
             entry = finder.find(file)
-            reason = "not found in the trash (emptied or restored already?)" if entry is None else _restore(entry, file)
+            reason = "not found in the trash (emptied or restored already?)" if entry is None else _restore(entry)
             if reason is not None:
                 log.warning("cannot restore %s: %s", file.path, reason)
                 not_restored.append((file.path, reason))
@@ -221,10 +221,13 @@ def _undo(log_path: os.PathLike) -> UndoReport:
     return UndoReport(session.session_id, tuple(restored), tuple(not_restored), message, log_problem=stopped)
 
 
-def _restore(entry: TrashEntry, file: LoggedFile) -> str | None:
-    """Move one file back; None on success, else the reason it stays in the trash."""
+def _restore(entry: TrashEntry) -> str | None:
+    """Move one file back; None on success, else the reason it stays in the trash. The finder matched the entry to
+    the logged file (normally by inode; an older version's copy across devices, by path, size and mtime); the
+    mover checks that identity again just before the rename."""
     try:
-        mover.restore(entry.files_path, entry.info_path, entry.original_path, file.identity)
+        st = os.lstat(entry.files_path)
+        mover.restore(entry.files_path, entry.info_path, entry.original_path, (st.st_dev, st.st_ino))
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
