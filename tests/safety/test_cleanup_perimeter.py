@@ -304,3 +304,22 @@ def test_a_trash_on_another_device_is_never_copied_into(tmp_path, make_photo, mo
     assert not (data_home / "Trash" / "files").exists() or not os.listdir(data_home / "Trash" / "files")
     assert main(["undo"]) == 0
     assert small.read_bytes() == content
+
+
+def test_a_file_reached_through_a_bind_mount_is_trashed_on_that_mount_and_restored(tmp_path, make_photo):
+    """Same device as the home trash but another mount point: the rename there fails with EXDEV, so the file goes to
+    the bind mount's own trash (never a copy), and undo puts it back."""
+    source, view = tmp_path / "source", tmp_path / "view"
+    view.mkdir()
+    _, small = pair(source, make_photo)
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(source), str(view)]).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        content = small.read_bytes()
+        assert cleanup(str(view)) == 0
+        assert not small.exists()
+        assert [p.read_bytes() for p in (view / f".Trash-{os.getuid()}" / "files").iterdir()] == [content]
+        assert main(["undo"]) == 0
+        assert small.read_bytes() == content
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
