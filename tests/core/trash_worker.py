@@ -22,11 +22,15 @@ from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Me
 
 @functools.cache
 def _picture_png(seed: int) -> bytes:
-    sys.path.insert(0, str(Path(__file__).parents[1]))
-    from conftest import synthetic_photo
+    """A small smooth picture (colour blobs from 6x5 noise, as conftest.synthetic_photo): seeds are unrelated."""
+    import numpy as np
+    from PIL import Image, ImageFilter
 
+    noise = np.random.default_rng(seed).integers(0, 256, (5, 6, 3), dtype=np.uint8)
+    picture = Image.fromarray(noise, "RGB").resize((48, 32), Image.Resampling.BICUBIC)
+    picture = picture.filter(ImageFilter.GaussianBlur(2))
     out = io.BytesIO()
-    synthetic_photo(seed, (48, 32)).save(out, "PNG")
+    picture.save(out, "PNG")
     return out.getvalue()
 
 
