@@ -86,10 +86,12 @@ def test_protected_folder_reached_through_a_bind_mount_keeps_its_files(tmp_path,
     if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(library / "keep"), str(view)]).returncode:
         pytest.skip("cannot bind-mount here")
     try:
-        assert cleanup(str(library), "--protect", str(view)) == 0
+        assert cleanup(str(library), "--protect", str(view), "--json", str(tmp_path / "out.json")) == 0
     finally:
         subprocess.run(["umount", "-l", str(view)], check=False)
     assert (library / "keep" / "small.jpg").is_file()
+    members = json.loads((tmp_path / "out.json").read_text())["groups"][0]["members"]
+    assert {m["path"]: m["protected"] for m in members}[str(library / "keep" / "small.jpg")]  # the scan knew
 
 
 @pytest.mark.parametrize("spelling", ["symlink", "dotdot"])
@@ -154,6 +156,28 @@ def test_a_trash_folder_planted_by_another_user_never_receives_photos(tmp_path, 
 
     assert small.is_file() and big.is_file()
     assert not any(loot.rglob("*")) and not any(p.is_file() for p in trash.rglob("*"))
+
+
+def test_a_shared_trash_subfolder_made_by_another_user_is_not_used(tmp_path, make_photo, mount_tmpfs):
+    """`$topdir/.Trash` set up by the admin (sticky), but `.Trash/$uid` made in advance by someone else: dupfinder
+    falls back to its own `.Trash-$uid` (created 0700), as the spec allows."""
+    volume = mount_tmpfs(tmp_path / "volume")
+    _, small = pair(volume / "photos", make_photo)
+    content = small.read_bytes()
+    shared = volume / ".Trash"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    theirs = shared / str(os.getuid())
+    theirs.mkdir(mode=0o777)
+    os.chown(theirs, 12345, 12345)
+    os.chmod(theirs, 0o777)
+
+    assert cleanup(str(volume / "photos")) == 0
+
+    assert not any(theirs.rglob("*"))
+    own = volume / f".Trash-{os.getuid()}"
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
+    assert [p.read_bytes() for p in (own / "files").iterdir()] == [content]
 
 
 # -- 6. undo never follows a symlink planted on the way back ----------------------------------------------------------
