@@ -257,12 +257,17 @@ def read_trashinfo(info_path: str, topdir: str) -> TrashEntry | None:
 
 
 def trash_folders_for(path: str) -> list[tuple[str, str]]:
-    """Every trash a file at `path` may have been moved to, as (trash folder, top directory) pairs."""
+    """Every trash a file at `path` may have been moved to, as (trash folder, top directory) pairs: the home trash
+    and the volume's, if they are real folders of this user's (one planted by someone else is not searched)."""
     folders = [home_trash()]
     topdir = mount_point(os.path.dirname(path))
     uid = os.getuid()
     for trash in (os.path.join(topdir, ".Trash", str(uid)), os.path.join(topdir, f".Trash-{uid}")):
-        if os.path.isdir(trash) and not os.path.islink(trash) and trash not in (f for f, _ in folders):
+        try:
+            st = os.lstat(trash)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and trash not in (f for f, _ in folders):
             folders.append((trash, topdir))
     return folders
 
