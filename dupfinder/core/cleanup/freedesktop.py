@@ -86,10 +86,11 @@ def _mount_points() -> list[str]:
     return points
 
 
-def mount_point(path: str) -> str:
-    """The mount point holding `path` (or its nearest existing ancestor), symlinks resolved."""
+def mount_point(path: str, points: list[str] | None = None) -> str:
+    """The mount point holding `path` (or its nearest existing ancestor), symlinks resolved. `points`: the mount
+    points, when the caller has read them already."""
     current = os.path.realpath(path)
-    points = _mount_points()
+    points = _mount_points() if points is None else points
     inside = [p for p in points if current == p or current.startswith(p.rstrip("/") + "/")]
     if inside:
         return max(inside, key=len)
@@ -176,21 +177,24 @@ def _topdir_trash(topdir: str) -> TrashDir:
 
 
 class TrashDirs:
-    """The trash folders of one cleanup, opened once per device (so each file costs no lookup)."""
+    """The trash folders of one cleanup, opened once per device and mount point (a bind mount of the same device
+    needs its own: rename does not cross mount points), so each file costs one lookup in memory."""
 
     def __init__(self) -> None:
-        self._by_dev: dict[int, list[TrashDir] | NoTrash] = {}
+        self._mounts = _mount_points()
+        self._found: dict[tuple[int, str], list[TrashDir] | NoTrash] = {}
 
     def for_file(self, dev: int, folder: str) -> list[TrashDir]:
         """The trash folders on device `dev` a file in `folder` may be renamed into, best first; raises NoTrash."""
-        if dev not in self._by_dev:
-            self._by_dev[dev] = self._open(dev, folder)
-        found = self._by_dev[dev]
+        topdir = mount_point(folder, self._mounts)
+        if (dev, topdir) not in self._found:
+            self._found[dev, topdir] = self._open(dev, topdir)
+        found = self._found[dev, topdir]
         if isinstance(found, NoTrash):
             raise found
         return found
 
-    def _open(self, dev: int, folder: str) -> list[TrashDir] | NoTrash:
+    def _open(self, dev: int, topdir: str) -> list[TrashDir] | NoTrash:
         trashes: list[TrashDir] = []
         reasons = []
         home, home_top = home_trash()
@@ -203,7 +207,6 @@ class TrashDirs:
                 trashes.append(open_trash(home, home_top, closed_to_others=False))
             except NoTrash as exc:
                 reasons.append(str(exc))
-        topdir = mount_point(folder)
         if _device_of(topdir) == dev:
             try:
                 trashes.append(_topdir_trash(topdir))
@@ -216,11 +219,11 @@ class TrashDirs:
         return NoTrash("no usable trash on this drive: " + "; ".join(reasons))
 
     def close(self) -> None:
-        for found in self._by_dev.values():
+        for found in self._found.values():
             if isinstance(found, list):
                 for trash in found:
                     trash.close()
-        self._by_dev.clear()
+        self._found.clear()
 
 
 def trashinfo_bytes(original_path: str, topdir: str, home: bool) -> bytes:
