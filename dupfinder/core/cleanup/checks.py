@@ -85,8 +85,8 @@ class FreshLook:
         return best
 
 
-def changed_since_scan(record: ImageRecord, fresh: FreshLook | None = None, image: int | None = None) -> str | None:
-    """Why the file on disk is no longer the one the scan saw, or None when it still is."""
+def changed_since_scan(record: ImageRecord, fresh: FreshLook, image: int) -> str | None:
+    """Why the file on disk (image `image`) is no longer the one the scan saw, or None when it still is."""
     entry = record.file
     try:
         st = os.lstat(entry.path)
@@ -105,13 +105,7 @@ def changed_since_scan(record: ImageRecord, fresh: FreshLook | None = None, imag
     if st.st_mtime_ns != entry.mtime_ns:
         return "changed since the scan (modification time differs)"
     if record.digest is not None:
-        if fresh is not None and image is not None:
-            digest = fresh.digest(image)
-        else:
-            try:
-                digest = content_digest(entry.path)
-            except OSError as exc:
-                digest = f"cannot be read to check it: {exc.strerror or exc}"
+        digest = fresh.digest(image)  # computed once per cleanup, also for the pairs recorded as byte-identical
         if isinstance(digest, str):
             return digest
         if digest != record.digest:
