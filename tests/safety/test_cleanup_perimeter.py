@@ -305,6 +305,24 @@ def test_undo_with_a_full_disk_under_the_action_log_restores_nothing_and_says_wh
     assert "No space left on device" in out
 
 
+def test_a_full_volume_leaves_the_file_in_place_and_nothing_half_written_in_the_trash(
+    tmp_path, make_photo, mount_tmpfs, capsys
+):
+    volume = mount_tmpfs(tmp_path / "volume", "1m")
+    _, small = pair(volume / "photos", make_photo)
+    trash = volume / f".Trash-{os.getuid()}"
+    for sub in ("files", "info"):
+        (trash / sub).mkdir(parents=True, mode=0o700)
+    os.chmod(trash, 0o700)
+    _fill(volume)
+
+    assert cleanup(str(volume / "photos")) == 1
+
+    assert small.is_file()
+    assert os.listdir(trash / "files") == [] and os.listdir(trash / "info") == []
+    assert "No space left on device" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("trash_volume", ["full", "roomy"])
 def test_a_trash_on_another_device_is_never_copied_into(tmp_path, make_photo, mount_tmpfs, monkeypatch, trash_volume):
     """HOME and the photos on one file system, the data folder (XDG_DATA_HOME: the home trash) on another: a move
