@@ -184,7 +184,7 @@ def scan_command(args: argparse.Namespace) -> int:
         print_groups(result, groups, marks)
     print_summary(result, groups, marks, threshold)
     if args.trash_duplicates:
-        status = trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
+        status = trash_command(result, groups, marks, threshold, dry_run=args.dry_run, assume_yes=args.yes)
         return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
     return EXIT_OK if written else EXIT_PROBLEM
 
@@ -359,8 +359,10 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def trash_command(result: ScanResult, groups: Sequence[Group], marks, *, dry_run: bool, assume_yes: bool) -> int:
-    from dupfinder.core.trash import trash_files
+def trash_command(
+    result: ScanResult, groups: Sequence[Group], marks, threshold: int, *, dry_run: bool, assume_yes: bool
+) -> int:
+    from dupfinder.core.cleanup import trash_files
 
     if not marks:
         print("Nothing to move to the trash.")
@@ -374,7 +376,7 @@ def trash_command(result: ScanResult, groups: Sequence[Group], marks, *, dry_run
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was moved.")
             return EXIT_OK
-    outcome = trash_files(result, groups, marks, dry_run=dry_run)
+    outcome = trash_files(result, groups, marks, max_distance_bits=threshold, dry_run=dry_run)
     verb = "Would move" if dry_run else "Moved"
     print(f"{verb} {len(outcome.moved)} file(s) ({human_bytes(outcome.bytes_moved)}) to the trash.")
     for item in outcome.refused:
@@ -387,17 +389,24 @@ def trash_command(result: ScanResult, groups: Sequence[Group], marks, *, dry_run
 
 
 def undo_command() -> int:
-    from dupfinder.core.undo import undo_last_cleanup
+    from dupfinder.core.cleanup import undo_last_cleanup
 
     outcome = undo_last_cleanup()
     print(outcome.message)
-    return EXIT_PROBLEM if outcome.not_restored else EXIT_OK
+    if outcome.supported:
+        for path, reason in outcome.not_restored:
+            print(f"  not restored {printable(path)}: {reason}")
+    return EXIT_PROBLEM if outcome.not_restored or outcome.log_problem else EXIT_OK
 
 
 def list_last_cleanup() -> int:
-    from dupfinder.core.undo import classify_session
+    from dupfinder.core.cleanup import classify_session
 
-    locations = classify_session()
+    try:
+        locations = classify_session()
+    except OSError as exc:
+        print(f"dupfinder: the action log cannot be read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     if not locations:
         print("There is no cleanup in the action log.")
     for location in locations:

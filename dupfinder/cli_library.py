@@ -374,7 +374,7 @@ def open_command(args: argparse.Namespace) -> int:
             + (f" ({len(saved.dropped_marks)} mark(s) dropped)." if saved.dropped_marks else ".")
         )
     if args.trash_duplicates:
-        return trash_command(result, groups, marks, dry_run=args.dry_run, assume_yes=args.yes)
+        return trash_command(result, groups, marks, threshold, dry_run=args.dry_run, assume_yes=args.yes)
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def isolated_home(tmp_path_factory, monkeypatch):
     """Point HOME, the XDG folders and dupfinder's own overrides at a fresh temporary folder.
 
-    With HOME and XDG_DATA_HOME there, send2trash uses a real freedesktop trash under it.
+    With HOME and XDG_DATA_HOME there, the cleanup's mover (and send2trash) use a real freedesktop trash under it.
     """
     home = tmp_path_factory.mktemp("home")
     for var, sub in {
@@ -66,3 +68,25 @@ def make_photo():
         return path
 
     return make
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path):
+    """mount_tmpfs(path, size) mounts a private tmpfs there (unmounted afterwards); skips without the capability."""
+    mounted = []
+
+    def mount(path: Path, size: str = "64m") -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        if (
+            os.geteuid() != 0
+            or subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)], capture_output=True
+            ).returncode
+        ):
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)

@@ -14,9 +14,10 @@ Decisions (kept here because callers and tests depend on them):
   (ELOOP) is a SYMLINK_LOOP too; a dangling symlink is Problem(MISSING), whatever its name.
 - Trash folders (.Trash, .Trash-*, $RECYCLE.BIN, $XDG_DATA_HOME/Trash) and dupfinder's own cache folder are skipped
   when met inside a root (a root the user names explicitly is walked even if it is one of those).
-- FileEntry.protected is true when the folder of the file, either as reached or with symlinks resolved, is under a
-  protected root (also compared as reached and resolved); a symlinked file also counts if its target is. When in
-  doubt the file is protected, because protected files are never trashed.
+- FileEntry.protected is true when a folder on the way to the file, as reached or with symlinks resolved, is a
+  protected root by identity (device, inode: see protection.py), so a bind mount, a symlinked or `..` spelling or
+  another letter case cannot lose the protection; the path-prefix test is kept as well. A symlinked file also counts
+  if its target is. When in doubt the file is protected, because protected files are never trashed.
 - Only regular files are accepted: FIFOs, sockets and devices are never opened.
 """
 
@@ -29,7 +30,7 @@ import stat
 from collections.abc import Iterable
 from operator import attrgetter
 
-from dupfinder.core import paths
+from dupfinder.core import paths, protection
 from dupfinder.core.exclusions import Exclusions, relative_to_top
 from dupfinder.core.models import FileEntry, Problem, ProblemKind
 from dupfinder.core.options import ScanOptions
@@ -125,6 +126,7 @@ class _Walker:
         self.min_size_bytes = options.min_size_bytes
         self.follow_symlinks = options.follow_symlinks
         self.protected_prefixes = _prefixes(options.protected_roots)
+        self.protected_ids = protection.folder_identities(options.protected_roots)
         self.skipped_dirs = _skipped_identities(options)
         self.exclusions = Exclusions(options.exclude)
         self.meter, self.cancel = meter, cancel
@@ -156,6 +158,9 @@ class _Walker:
             self.protected_prefixes
         )
 
+    def _protected_folder(self, real: str) -> bool:
+        return bool(self.protected_ids) and protection.folder_is_protected(real, self.protected_ids)
+
     def _accepted_name(self, name: str) -> bool:
         """Suffix as pathlib sees it ("a.JPG" -> ".jpg", ".jpg" -> none), without splitext's overhead."""
         dot = name.rfind(".")
@@ -176,14 +181,14 @@ class _Walker:
             ident = (st.st_dev, st.st_ino)
             if ident in self.visited_dirs:  # overlapping roots: already walked as part of an earlier root
                 return None
-            protected = self._under_protected(root) or self._under_protected(real)
+            protected = self._under_protected(root) or self._under_protected(real) or self._protected_folder(real)
             return _Dir(root, real, ident, None, protected)
         if stat.S_ISREG(st.st_mode):
             if not self._accepted_name(os.path.basename(root)):
                 self._problem(root, ProblemKind.UNSUPPORTED, "not an accepted image file type")
                 return None
             protected = any(self._under_protected(os.path.dirname(p)) for p in (root, real))
-            self._add(root, st, protected)
+            self._add(root, st, protected or protection.in_protected_folder(root, self.protected_ids))
             return None
         self._problem(root, ProblemKind.UNREADABLE, "not a folder or a regular file")
         return None
@@ -247,7 +252,8 @@ class _Walker:
         if ident in self.skipped_dirs:
             return None
         real = os.path.join(parent.real, entry.name)  # the parent is resolved and this entry is no symlink
-        protected = parent.protected or self._under_protected(entry.path) or self._under_protected(real)
+        protected = parent.protected or ident in self.protected_ids
+        protected = protected or self._under_protected(entry.path) or self._under_protected(real)
         return _Dir(entry.path, real, ident, parent, protected)
 
     def _symlink(self, entry: os.DirEntry, parent: _Dir) -> None:
@@ -274,8 +280,14 @@ class _Walker:
             if ident in self.visited_dirs:
                 return
             real = os.path.realpath(entry.path)
-            protected = parent.protected or self._under_protected(entry.path) or self._under_protected(real)
+            protected = (
+                parent.protected
+                or self._protected_folder(real)
+                or self._under_protected(entry.path)
+                or self._under_protected(real)
+            )
             self.next_dirs.append(_Dir(entry.path, real, ident, parent, protected))
         elif stat.S_ISREG(st.st_mode) and self._accepted_name(entry.name):
-            protected = parent.protected or self._under_protected(os.path.dirname(os.path.realpath(entry.path)))
+            real_parent = os.path.dirname(os.path.realpath(entry.path))
+            protected = parent.protected or self._under_protected(real_parent) or self._protected_folder(real_parent)
             self.next_files.append((entry.path, st, protected))

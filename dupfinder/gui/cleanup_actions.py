@@ -12,9 +12,8 @@ import functools
 
 from PySide6.QtWidgets import QMessageBox
 
+from dupfinder.core.cleanup import trash_files, undo_last_cleanup
 from dupfinder.core.review import CleanupPlan, cleanup_plan, follow_marks, keep_best, mark_refusal
-from dupfinder.core.trash import trash_files
-from dupfinder.core.undo import undo_last_cleanup
 from dupfinder.formatting import plural
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
 
@@ -71,9 +70,10 @@ class CleanupActionsMixin:
             or not confirm_trash(self, len(plan.marks), plan.size_bytes)
         ):
             return
-        task = self._start_task(
-            functools.partial(trash_files, self.result, list(plan.groups), plan.marks), "Moving to the Trash…"
+        clean = functools.partial(
+            trash_files, self.result, list(plan.groups), plan.marks, max_distance_bits=self.distance_bits
         )
+        task = self._start_task(clean, "Moving to the Trash…")
         task.succeeded.connect(self._on_trash_done)
         task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
         task.failed.connect(lambda message: QMessageBox.critical(self, "Moving to the Trash failed", message))

@@ -11,11 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from trash_worker import build_result, group_of, record_for
+from trash_worker import build_result, group_of, photo_bytes, record_for
 
-from dupfinder.core import actionlog, trash
-from dupfinder.core.trash import trash_files
-from dupfinder.core.undo import FileState, classify_session, undo_last_cleanup
+from dupfinder.core.cleanup import FileState, actionlog, classify_session, mover, trash_files, undo_last_cleanup
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="checks the freedesktop trash")
 
@@ -27,8 +25,9 @@ def home_trash() -> Path:
 
 
 def write(path: Path, content: bytes) -> Path:
+    """A real picture (the same one for every file) tagged with `content`, so each file's bytes are its own."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    path.write_bytes(photo_bytes(content))
     return path
 
 
@@ -39,18 +38,20 @@ def test_no_code_path_deletes_anything(tmp_path, monkeypatch):
     groups = [group_of([0, 1, 2, 3]), group_of([4, 5, 6, 7])]
     paths[2].write_bytes(b"edited after the scan")  # refused: changed
     paths[4].rename(tmp_path / "keeper-moved.jpg")  # group 2's keeper is gone, but unmarked 7 is still there
-    real = trash.send2trash
+    real = mover._rename_into_trash
 
-    def send2trash_failing_for_3(path):
-        if path == str(paths[3]):
+    def rename_failing_for_3(src_fd, src, trash, name):
+        if src == paths[3].name:
             raise OSError(5, "Input/output error")
-        real(path)
+        real(src_fd, src, trash, name)
 
-    monkeypatch.setattr(trash, "send2trash", send2trash_failing_for_3)
+    monkeypatch.setattr(mover, "_rename_into_trash", rename_failing_for_3)
     deletions = []
 
-    def forbidden(name):
+    def forbidden(name, real_call):
         def call(*args, **kwargs):
+            if args and str(args[0]).endswith(".trashinfo"):  # the trash's metadata (a name reserved for 3.jpg)
+                return real_call(*args, **kwargs)
             deletions.append((name, args))
             raise AssertionError(f"{name} called during a cleanup")
 
@@ -64,8 +65,8 @@ def test_no_code_path_deletes_anything(tmp_path, monkeypatch):
             (shutil, "rmtree"),
             (pathlib.Path, "unlink"),
         ]:
-            no_delete.setattr(module, name, forbidden(name))
-        report = trash_files(result, groups, {0, 1, 2, 3, 5, 6})
+            no_delete.setattr(module, name, forbidden(name, getattr(module, name)))
+        report = trash_files(result, groups, {0, 1, 2, 3, 5, 6}, max_distance_bits=10)
 
     assert deletions == []
     assert [m.image for m in report.moved] == [1, 5, 6]  # 7 is still in place, so 5 and 6 may go
@@ -74,7 +75,9 @@ def test_no_code_path_deletes_anything(tmp_path, monkeypatch):
         2: "changed since the scan",
     }
     assert [f.image for f in report.failed] == [3]
-    assert sorted(os.listdir(home_trash() / "files")) == ["1.jpg", "5.jpg", "6.jpg"]
+    trashed = sorted(p.read_bytes() for p in (home_trash() / "files").iterdir())
+    assert trashed == sorted(photo_bytes(b"photo %d" % i * 50) for i in (1, 5, 6))
+    assert len(os.listdir(home_trash() / "info")) == 3
     assert all(paths[i].exists() for i in (0, 2, 3, 7))
 
 
@@ -85,7 +88,7 @@ def test_image_in_two_groups_needs_a_survivor_in_each(tmp_path):
     groups = [group_of([0, 1]), group_of([2, 1])]
     a.rename(tmp_path / "gone.jpg")
 
-    report = trash_files(result, groups, {1})
+    report = trash_files(result, groups, {1}, max_distance_bits=10)
 
     assert y.is_file()
     assert report.refused[0].reason.startswith("no other copy of this photo is still in place")
@@ -96,7 +99,7 @@ def test_keeper_of_one_group_marked_in_another_is_kept(tmp_path):
     result = build_result([record_for(a), record_for(b), record_for(c)])
     groups = [group_of([0, 1]), group_of([2, 0], keeper=2)]
 
-    report = trash_files(result, groups, {0, 1})
+    report = trash_files(result, groups, {0, 1}, max_distance_bits=10)
 
     assert a.is_file() and not b.exists()
     assert [(r.image, r.reason) for r in report.refused] == [(0, "it is the copy kept for its group")]
@@ -110,7 +113,7 @@ def test_alias_of_a_kept_file_in_another_group_is_kept(tmp_path):
     result = build_result([record_for(x), record_for(other), record_for(extra), record_for(x_alias)])
     groups = [group_of([0, 1]), group_of([2, 3])]
 
-    report = trash_files(result, groups, {1, 3})
+    report = trash_files(result, groups, {1, 3}, max_distance_bits=10)
 
     assert x.is_file()
     assert [m.image for m in report.moved] == [1]
@@ -124,7 +127,7 @@ def test_a_path_that_became_a_symlink_is_not_followed(tmp_path):
     dup.rename(tmp_path / "b-real.jpg")
     dup.symlink_to(tmp_path / "b-real.jpg")
 
-    report = trash_files(result, [group_of([0, 1])], {1})
+    report = trash_files(result, [group_of([0, 1])], {1}, max_distance_bits=10)
 
     assert dup.is_symlink() and (tmp_path / "b-real.jpg").is_file()
     assert report.refused[0].reason == "it is a symbolic link; only real files are moved to the trash"
@@ -138,7 +141,7 @@ def test_two_hard_links_both_marked_both_go_and_the_keeper_stays(tmp_path):
     size = h1.stat().st_size
     result = build_result([record_for(keeper), record_for(h1), record_for(h2)])
 
-    report = trash_files(result, [group_of([0, 1, 2])], {1, 2})
+    report = trash_files(result, [group_of([0, 1, 2])], {1, 2}, max_distance_bits=10)
 
     assert keeper.is_file()
     assert sorted(m.image for m in report.moved) == [1, 2]
@@ -166,6 +169,7 @@ def test_cleanup_killed_halfway_loses_nothing_and_the_log_tells_where_each_file_
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])},  # this checkout's dupfinder
     )
     line = child.stdout.readline()  # blocks until the child has moved 80 files
     os.kill(child.pid, signal.SIGKILL)

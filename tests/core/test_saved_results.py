@@ -11,12 +11,12 @@ import pytest
 
 from dupfinder.cli import main
 from dupfinder.core import saved_results
+from dupfinder.core.cleanup import trash_files
 from dupfinder.core.grouping import regroup
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.report_files import ReportPathRefused
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.core.trash import trash_files
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_trash_step_refuses_a_changed_file_even_if_still_marked(library, tmp_pat
     saved = saved_results.load(path)
     assert saved.stale and set(saved.stale.values()) == {saved_results.CHANGED}
     # Even the old marks, handed straight to the trash step, cannot move it.
-    report = trash_files(saved.result, regroup(saved.result, 12), marks, dry_run=True)
+    report = trash_files(saved.result, regroup(saved.result, 12), marks, max_distance_bits=12, dry_run=True)
     assert victim in {item.path for item in report.refused}
     assert victim not in {item.path for item in report.moved}
 

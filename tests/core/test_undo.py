@@ -1,4 +1,5 @@
-"""undo_last_cleanup and classify_session against the real freedesktop trash made by send2trash."""
+"""undo_last_cleanup and classify_session against the real freedesktop trash made by the mover (and by send2trash,
+as older versions did)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from trash_worker import build_result, group_of, record_for
+from trash_worker import build_result, group_of, photo_bytes, record_for, trashed_as
 
-from dupfinder.core import actionlog, undo
-from dupfinder.core.trash import trash_files
-from dupfinder.core.undo import FileState, classify_session, undo_last_cleanup
+from dupfinder.core.cleanup import FileState, actionlog, classify_session, trash_files, undo, undo_last_cleanup
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="restores from the freedesktop trash")
 
@@ -25,20 +24,20 @@ def make_group(folder: Path, *names: str) -> tuple[list[Path], dict[Path, bytes]
     contents = {}
     for name in names:
         path = folder / name
-        path.write_bytes(f"photo {name}".encode() * 20)
+        path.write_bytes(photo_bytes(f"photo {name}".encode()))
         contents[path] = path.read_bytes()
     return list(contents), contents
 
 
 def clean_up(paths: list[Path], marks: set[int]):
     result = build_result([record_for(p) for p in paths])
-    return trash_files(result, [group_of(list(range(len(paths))))], marks)
+    return trash_files(result, [group_of(list(range(len(paths))))], marks, max_distance_bits=10)
 
 
 def test_undo_restores_files_and_removes_their_trashinfo(tmp_path):
     paths, contents = make_group(tmp_path / "photos", "a.jpg", "b.jpg", "c.jpg")
     moved = clean_up(paths, {1, 2})
-    assert not paths[1].exists() and (home_trash() / "info" / "b.jpg.trashinfo").exists()
+    assert not paths[1].exists() and trashed_as(paths[1]).exists()
 
     report = undo_last_cleanup()
 
@@ -74,8 +73,7 @@ def test_undo_never_overwrites_a_file_that_appeared_since(tmp_path):
     assert report.restored == (str(paths[2]),)
     assert [p for p, _ in report.not_restored] == [str(paths[1])]
     assert "a file now exists at the original path" in report.not_restored[0][1]
-    assert (home_trash() / "files" / "b.jpg").read_bytes() == contents[paths[1]]
-    assert (home_trash() / "info" / "b.jpg.trashinfo").exists()
+    assert trashed_as(paths[1]).read_bytes() == contents[paths[1]]
 
 
 def test_second_undo_does_nothing_and_a_later_one_finishes_the_job(tmp_path):
@@ -105,7 +103,7 @@ def test_undo_with_no_log_or_only_dry_runs_does_nothing(tmp_path):
     assert undo_last_cleanup().message == "There is no cleanup to undo."
     paths, _ = make_group(tmp_path, "a.jpg", "b.jpg")
     result = build_result([record_for(p) for p in paths])
-    trash_files(result, [group_of([0, 1])], {1}, dry_run=True)
+    trash_files(result, [group_of([0, 1])], {1}, dry_run=True, max_distance_bits=10)
 
     report = undo_last_cleanup()
 
@@ -116,7 +114,7 @@ def test_undo_with_no_log_or_only_dry_runs_does_nothing(tmp_path):
 def test_undo_handles_names_that_need_percent_encoding(tmp_path):
     paths, contents = make_group(tmp_path / "Été 2020 %20", "a b.jpg", "ça 100%.jpg", "x#y?.jpg")
     clean_up(paths, {1, 2})
-    info = (home_trash() / "info" / "ça 100%.jpg.trashinfo").read_text()
+    info = (home_trash() / "info" / (trashed_as(paths[1]).name + ".trashinfo")).read_text()
     assert "%25" in info and "%C3%A7a" in info
 
     report = undo_last_cleanup()
@@ -129,34 +127,29 @@ def test_undo_picks_the_right_copy_when_the_same_path_was_trashed_before(tmp_pat
     """An older, different file trashed from the same path stays in the trash."""
     paths, contents = make_group(tmp_path, "a.jpg", "b.jpg")
     clean_up(paths, {1})
-    paths[1].write_bytes(b"a different picture, later, same name")
+    paths[1].write_bytes(photo_bytes(b"a different file, later, same name"))
     newer = paths[1].read_bytes()
     clean_up(paths, {1})
-    assert sorted(os.listdir(home_trash() / "files")) == ["b 1.jpg", "b.jpg"]
+    assert len(os.listdir(home_trash() / "files")) == 2
 
     report = undo_last_cleanup()
 
     assert report.restored == (str(paths[1]),)
     assert paths[1].read_bytes() == newer
-    assert (home_trash() / "files" / "b.jpg").read_bytes() == contents[paths[1]]
+    assert [p.read_bytes() for p in (home_trash() / "files").iterdir()] == [contents[paths[1]]]
 
 
-def test_undo_restores_from_a_trash_on_another_volume_with_relative_paths(tmp_path, monkeypatch):
-    """send2trash's real code for another device: $topdir/.Trash-$uid with Path= relative to the topdir."""
-    from send2trash import plat_other
-
-    volume = tmp_path / "volume"
+def test_undo_restores_from_a_trash_on_another_volume_with_relative_paths(tmp_path, mount_tmpfs):
+    """A file on another device goes to that volume's $topdir/.Trash-$uid, with Path= relative to the topdir."""
+    volume = mount_tmpfs(tmp_path / "volume")
     paths, contents = make_group(volume / "DCIM", "a.jpg", "b.jpg")
-    volume_b = os.fsencode(str(volume))
-    monkeypatch.setattr(plat_other, "get_dev", lambda path: 1 if volume_b in os.fsencode(path) else 2)
-    monkeypatch.setattr(plat_other, "find_mount_point", lambda path: volume_b)
-    monkeypatch.setattr(undo, "mount_point", lambda path: str(volume) if str(path).startswith(str(volume)) else "/")
 
     moved = clean_up(paths, {1})
 
     volume_trash = volume / f".Trash-{os.getuid()}"
-    assert "Path=DCIM/b.jpg\n" in (volume_trash / "info" / "b.jpg.trashinfo").read_text()
-    assert moved.moved[0].trash_path == str(volume_trash / "files" / "b.jpg")
+    in_trash = trashed_as(paths[1], volume_trash)
+    assert "Path=DCIM/b.jpg\n" in (volume_trash / "info" / (in_trash.name + ".trashinfo")).read_text()
+    assert moved.moved[0].trash_path == str(in_trash)
     assert [loc.state for loc in classify_session()] == [FileState.IN_TRASH]
 
     report = undo_last_cleanup()
@@ -164,6 +157,27 @@ def test_undo_restores_from_a_trash_on_another_volume_with_relative_paths(tmp_pa
     assert report.restored == (str(paths[1]),)
     assert paths[1].read_bytes() == contents[paths[1]]
     assert os.listdir(volume_trash / "info") == []
+
+
+def test_undo_restores_a_cleanup_made_through_send2trash_by_an_older_version(tmp_path):
+    """Older versions trashed with send2trash and logged no trash path: the entry is found by its .trashinfo."""
+    from send2trash import send2trash
+
+    paths, contents = make_group(tmp_path, "a.jpg", "b.jpg")
+    entry = record_for(paths[1]).file
+    log_path = actionlog.resolve_log_path(None)
+    with actionlog.ActionLogWriter(log_path) as writer:
+        writer.append(actionlog.CLEANUP_STARTED, session="old", v=1, files=1)
+        writer.append(actionlog.INTENT, session="old", path=entry.path, size_bytes=entry.size_bytes,
+                      mtime_ns=entry.mtime_ns, dev=entry.dev, ino=entry.ino)  # fmt: skip
+        send2trash(entry.path)
+        writer.append(actionlog.TRASHED, session="old", path=entry.path, trash_file=None)
+        writer.append(actionlog.CLEANUP_FINISHED, session="old", status="completed")
+
+    report = undo_last_cleanup()
+
+    assert report.restored == (str(paths[1]),)
+    assert paths[1].read_bytes() == contents[paths[1]]
 
 
 def test_undo_finds_a_file_whose_trashed_record_was_lost(tmp_path):

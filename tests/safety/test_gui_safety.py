@@ -14,7 +14,7 @@ from photo_safety import groups_without_survivor, nothing_destroyed, snapshot, t
 from PySide6.QtCore import Qt  # noqa: TID251
 from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: TID251
 
-from dupfinder.core import trash
+from dupfinder.core.cleanup import mover
 from dupfinder.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="checks the freedesktop trash")
@@ -114,10 +114,10 @@ def test_marking_a_keeper_makes_another_the_keeper_and_trashing_keeps_that_one(q
 
 
 def test_a_failing_trash_leaves_every_file_and_says_why(qtbot, window, photos, monkeypatch):
-    def failing(path):
+    def failing(self, path, expected):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(trash, "send2trash", failing)
+    monkeypatch.setattr(mover.Mover, "to_trash", failing)
     before = snapshot(photos)
     window.keep_best()
 

@@ -14,24 +14,26 @@ import pytest
 from photo_safety import content_key, snapshot, trash_dir
 
 from dupfinder.cli import main
-from dupfinder.core import actionlog
-from dupfinder.core.undo import FileState, classify_session
+from dupfinder.core.cleanup import FileState, actionlog, classify_session
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="checks the freedesktop trash")
 
-# Loaded by the child at start-up (PYTHONPATH): wraps send2trash so the Nth move writes N to a pipe, then ("pause")
+REPO = Path(__file__).resolve().parents[2]
+# Loaded by the child at start-up (PYTHONPATH): wraps the mover so the Nth move writes N to a pipe, then ("pause")
 # blocks after the move and before dupfinder logs it, the worst moment to die, or ("race") carries on.
 HOOK = """
-import os, signal, send2trash
-_real, _moved = send2trash.send2trash, [0]
-def _hooked(path):
-    _real(path)
+import os, signal
+from dupfinder.core.cleanup import mover
+_real, _moved = mover.Mover.to_trash, [0]
+def _hooked(self, path, expected):
+    where = _real(self, path, expected)
     _moved[0] += 1
     if _moved[0] == int(os.environ["KILL_AFTER"]):
         os.write(int(os.environ["KILL_FD"]), b"%d\\n" % _moved[0])
         if os.environ["KILL_MODE"] == "pause":
             signal.pause()
-send2trash.send2trash = _hooked
+    return where
+mover.Mover.to_trash = _hooked
 """
 GROUPS, COPIES, KILL_AFTER = 60, 3, 50
 
@@ -61,7 +63,7 @@ def test_cli_cleanup_killed_halfway_loses_nothing_and_undo_restores_all(tmp_path
     (hook / "sitecustomize.py").write_text(HOOK)
     read_end, write_end = os.pipe()
     env = os.environ | {
-        "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(hook), str(REPO), os.environ.get("PYTHONPATH", "")]),
         "KILL_AFTER": str(KILL_AFTER), "KILL_FD": str(write_end), "KILL_MODE": mode,
     }  # fmt: skip
     child = subprocess.Popen(
@@ -117,7 +119,7 @@ def cleaned(tmp_path, make_photo, capsys):
 
 
 def test_cli_undo_refuses_to_overwrite_and_restores_the_rest(cleaned, capsys):
-    _, (small, copy) = cleaned
+    root, (small, copy) = cleaned
     copy.write_bytes(b"a new file the user saved here since")
 
     code = main(["undo"])
@@ -127,7 +129,8 @@ def test_cli_undo_refuses_to_overwrite_and_restores_the_rest(cleaned, capsys):
     assert "Restored 1 file from the trash. 1 could not be restored" in out
     assert copy.read_bytes() == b"a new file the user saved here since"
     assert small.is_file()
-    assert [p.name for p in (trash_dir() / "files").iterdir()] == ["a.jpg"]  # its twin waits in the trash
+    twin = (root / "a.jpg").read_bytes()
+    assert [p.read_bytes() for p in (trash_dir() / "files").iterdir()] == [twin]  # the copy waits in the trash
 
 
 def test_subprocess_undo_restores_what_a_subprocess_cleanup_moved(tmp_path, make_photo):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from photo_safety import (
+    NORMAL_BITS,
     build_library,
     groups_without_survivor,
     json_groups_without_survivor,
@@ -19,8 +20,8 @@ from photo_safety import (
 )
 
 from dupfinder.cli import main
+from dupfinder.core.cleanup import trash_files
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.core.trash import trash_files
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="checks the freedesktop trash")
 
@@ -65,7 +66,7 @@ def test_cleanup_never_removes_every_path_to_a_picture(library, roots, marks):
     result, groups = scan_and_group(*ROOT_SETS[roots](library, library.parent / "link-to-a"))
     chosen = keep_best_marks(groups, result.images) if marks == "keep-best" else {i for g in groups for i in g.images}
 
-    report = trash_files(result, groups, chosen)
+    report = trash_files(result, groups, chosen, max_distance_bits=NORMAL_BITS)
 
     assert report.moved and not report.failed
     assert groups_without_survivor(result, groups) == []
@@ -110,5 +111,5 @@ def test_two_hard_links_and_nothing_else_are_never_a_group(tmp_path, make_photo)
     result, groups = scan_and_group(tmp_path / "y", tmp_path / "x", tmp_path)
 
     assert len(result.images) == 1 and groups == ()
-    report = trash_files(result, groups, {0})
+    report = trash_files(result, groups, {0}, max_distance_bits=NORMAL_BITS)
     assert not report.moved and h1.is_file() and Path(tmp_path / "y" / "h2.jpg").is_file()

@@ -1,9 +1,10 @@
 """The action log: an append-only JSON-lines journal of every cleanup and undo.
 
-Each record is flushed and fsync'd before the next step, so that a cleanup killed at any moment
+Each record is written and fsync'd before the next step, so that a cleanup killed at any moment
 (even by kill -9) can be reconstructed: an "intent" record is written before a file is handed to
 the trash and a "trashed" or "failed" record after. Reading tolerates a truncated last line, and
-a writer never glues a new record onto such a torn line.
+a writer never glues a new record onto such a torn line. A line that is valid JSON but lacks a field
+or has one of the wrong type (a bug, a hand edit, another tool) is skipped with a warning, never a crash.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dupfinder.core import paths
 log = logging.getLogger(__name__)
 
 LOG_VERSION = 1
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 CLEANUP_STARTED = "cleanup-started"
 INTENT = "intent"
@@ -42,26 +44,40 @@ def new_session_id() -> str:
 
 
 class ActionLogWriter:
-    """Appends records to the log, each one durable (flush + fsync) before `append` returns."""
+    """Appends records to the log, each one durable (written + fsync) before `append` returns.
+
+    The log lists private paths: its folder is made 0700, the file 0600, and it is opened without following a
+    symlink and used only if it is this user's regular file (paths.open_own_file), so it can never be a way to write
+    somewhere else. Writes go straight to the descriptor (no buffer), so a full disk fails the append that hit it
+    and nothing is left to fail later."""
 
     def __init__(self, log_path: str | os.PathLike | None = None) -> None:
         self.path = resolve_log_path(log_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        self._file = open(self.path, "ab")  # noqa: SIM115 - held open for the whole session, closed in close()
-        if self._file.tell() > 0 and not _ends_with_newline(self.path):
-            self._file.write(b"\n")  # a previous writer was killed mid-line: start on a fresh line
-        if created:
-            _fsync_dir(self.path.parent)
+        paths.ensure_private_dir(self.path.parent)
+        self._fd = paths.open_own_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _BINARY)
+        try:
+            size = os.fstat(self._fd).st_size
+            if size > 0 and not _ends_with_newline(self.path, size):
+                self._write(b"\n")  # a previous writer was killed mid-line: start on a fresh line
+            if size == 0:
+                _fsync_dir(self.path.parent)
+        except BaseException:
+            os.close(self._fd)
+            raise
 
     def append(self, event: str, **fields: object) -> None:
         record = {"event": event, "time": time.time(), **fields}
-        self._file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        # ensure_ascii: names that are not valid UTF-8 (surrogate-escaped str) round-trip as \udcXX escapes.
+        self._write(json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n")
+        os.fsync(self._fd)
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
 
     def close(self) -> None:
-        self._file.close()
+        os.close(self._fd)
 
     def __enter__(self) -> ActionLogWriter:
         return self
@@ -70,10 +86,13 @@ class ActionLogWriter:
         self.close()
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as f:
-        f.seek(-1, os.SEEK_END)
-        return f.read(1) == b"\n"
+def _ends_with_newline(path: Path, size: int) -> bool:
+    fd = paths.open_own_file(path, os.O_RDONLY | _BINARY)
+    try:
+        os.lseek(fd, size - 1, os.SEEK_SET)
+        return os.read(fd, 1) == b"\n"
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -95,9 +114,11 @@ def read_records(log_path: str | os.PathLike | None = None) -> list[dict]:
     after a crash; a garbled line elsewhere is logged as a warning)."""
     path = resolve_log_path(log_path)
     try:
-        raw = path.read_bytes()
+        fd = paths.open_own_file(path, os.O_RDONLY | _BINARY)
     except FileNotFoundError:
         return []
+    with os.fdopen(fd, "rb") as f:
+        raw = f.read()
     lines = raw.split(b"\n")
     records = []
     for number, line in enumerate(lines, 1):
@@ -109,9 +130,46 @@ def read_records(log_path: str | os.PathLike | None = None) -> list[dict]:
             if number != len(lines):  # only the last line (no newline after it) may legitimately be torn
                 log.warning("action log %s: line %d is unreadable and was skipped", path, number)
             continue
-        if isinstance(record, dict) and isinstance(record.get("event"), str):
+        problem = record_problem(record)
+        if problem is None:
             records.append(record)
+        else:
+            log.warning("action log %s: line %d was skipped (%s)", path, number, problem)
     return records
+
+
+_NUMBER = (int, float)
+_TEXT = (str,)
+_OPTIONAL_TEXT = (str, type(None))
+_COMMON = {"event": _TEXT, "session": _TEXT}
+# The fields each event must have, with their types; unknown events are kept (a newer version may write them).
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    INTENT: {"path": _TEXT, "size_bytes": (int,), "mtime_ns": (int,), "dev": (int,), "ino": (int,)},
+    TRASHED: {"path": _TEXT},
+    FAILED: {"path": _TEXT},
+    RESTORED: {"path": _TEXT},
+}
+_OPTIONAL: dict[str, tuple[type, ...]] = {
+    "time": _NUMBER,
+    "trash_file": _OPTIONAL_TEXT,
+    "reason": _TEXT,
+    "status": _TEXT,
+}
+
+
+def record_problem(record: object) -> str | None:
+    """Why a parsed line is not a usable record (a field missing or of the wrong type), or None."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    fields = {**_COMMON, **_FIELDS.get(record.get("event"), {})}  # type: ignore[arg-type]
+    for name, types in fields.items():
+        value = record.get(name)
+        if name not in record or isinstance(value, bool) or not isinstance(value, types):
+            return f"{name!r} missing or not a {types[0].__name__}"
+    for name, types in _OPTIONAL.items():
+        if name in record and not isinstance(record[name], types):
+            return f"{name!r} is not a {types[0].__name__}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +215,10 @@ def sessions_from_records(records: Iterable[dict]) -> list[Session]:
     files: dict[str, dict[str, dict]] = {}
     finished: dict[str, str] = {}
     for record in records:
-        event, sid = record.get("event"), record.get("session")
-        if not isinstance(sid, str):
-            continue
+        event, sid = record["event"], record["session"]
         if event == CLEANUP_STARTED:
+            if sid in files:
+                continue  # a session id is started once; a repeat is not a new cleanup
             order.append(sid)
             started[sid] = float(record.get("time", 0.0))
             files[sid] = {}
@@ -173,7 +231,7 @@ def sessions_from_records(records: Iterable[dict]) -> list[Session]:
         elif event == RESTORED and record.get("path") in files[sid]:
             files[sid][record["path"]]["restored"] = True
         elif event == CLEANUP_FINISHED:
-            finished[sid] = str(record.get("status", ""))
+            finished[sid] = record.get("status", "")
     return [
         Session(
             session_id=sid,
@@ -198,6 +256,6 @@ def _logged_file(entry: dict) -> LoggedFile:
         outcome=outcome["event"] if outcome else None,
         outcome_time=float(outcome["time"]) if outcome and "time" in outcome else None,
         trash_file=outcome.get("trash_file") if outcome else None,
-        reason=str(outcome.get("reason", "")) if outcome else "",
+        reason=outcome.get("reason", "") if outcome else "",
         restored=bool(entry.get("restored")),
     )
