@@ -17,6 +17,7 @@ rm -rf dist/dupfinder
 "$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
   --distpath "$root/dist" --workpath "$root/build/pyinstaller" packaging/dupfinder.spec
 
+install -m 755 packaging/linux/install.sh dist/dupfinder/install.sh  # desktop install from the unpacked download
 version=$("$venv/bin/python" -c 'import runpy; print(runpy.run_path("dupfinder/__init__.py")["__version__"])')
 archive=dist/dupfinder-$version-linux-$(uname -m).tar.gz
 tar -C dist -czf "$archive" dupfinder
