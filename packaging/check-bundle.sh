@@ -7,8 +7,10 @@
 #  1. dupfinder-selftest: HEIC, scipy, OpenCV, Qt plugins/translations load, every module from the bundle
 #  2. dupfinder --version
 #  3. dupfinder scan on four generated images (JPEG, resized PNG, HEIC of one picture + one other): one group of 3
-#  4. the window under Xvfb: it appears (polled, bounded), is painted and screenshotted, scans the folder (F5) and
-#     shows the group (second screenshot), closes with Ctrl+Q and exits 0
+#  4. the window under Xvfb: it appears (polled, bounded) with WM_CLASS dupfinder and a multi-size icon, is painted
+#     and screenshotted, scans the folder (F5) and shows the group (second screenshot), quits on Ctrl+Q with exit 0
+#  5. the bundle's install.sh into a scratch prefix: the installed .desktop and metainfo validate, its Exec= runs,
+#     --uninstall removes it all
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bundle=$(realpath "${1:-$root/dist/dupfinder}")
@@ -16,13 +18,15 @@ shot=$(realpath -m "${2:-$root/build/bundle-check.png}")
 venv=${DUPFINDER_BUNDLE_VENV:-$root/build/bundle-venv}
 timeout_s=${DUPFINDER_CHECK_TIMEOUT:-60}
 [ -x "$bundle/dupfinder" ] || { echo "no bundle at $bundle (build it: packaging/build-bundle.sh)" >&2; exit 2; }
-for tool in Xvfb xdotool xwininfo import identify; do
+for tool in Xvfb xdotool xwininfo xprop import identify; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install xvfb xdotool x11-utils imagemagick)" >&2; exit 2; }
 done
 
 work=$(mktemp -d)
-xvfb_pid="" app_pid=""
+xvfb_pid="" app_pid="" window_pid=""
 cleanup() {
+  # The bundle's launcher runs the app as its child: end both, by their ids.
+  [ -n "$window_pid" ] && kill "$window_pid" 2>/dev/null || true
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
   rm -rf "$work"
@@ -102,7 +106,16 @@ until window=$(xdotool search --onlyvisible --name '^dupfinder' 2>/dev/null | he
   [ "$SECONDS" -lt "$deadline" ] || fail "no window within ${timeout_s}s: $(cat "$work/app.log")"
   sleep 0.2
 done
+window_pid=$(xdotool getwindowpid "$window" 2>/dev/null || true)
 echo "window $window: \"$(xdotool getwindowname "$window")\", $(xwininfo -id "$window" | awk '/Width|Height/ {printf "%s%s ", $1, $2}')"
+# What the desktop matches the window against: WM_CLASS = the .desktop's StartupWMClass, and the window icon sizes.
+wm_class=$(xprop -id "$window" WM_CLASS)
+[[ $wm_class == *'"dupfinder"'* ]] || fail "WM_CLASS is not dupfinder (the .desktop's StartupWMClass): $wm_class"
+icon_sizes=$(xprop -id "$window" _NET_WM_ICON | grep -o 'Icon ([0-9]* x [0-9]*)' | grep -o '^Icon ([0-9]*' | tr -dc '0-9\n' | tr '\n' ' ')
+for size in 16 32 48 64 128; do
+  [[ " $icon_sizes " == *" $size "* ]] || fail "the window icon has no ${size}px image (has: $icon_sizes)"
+done
+echo "WM_CLASS ${wm_class#*= }; window icon sizes: $icon_sizes"
 mkdir -p "$(dirname "$shot")"
 # Painted once the screen has more than a few colours (a blank or half-mapped window has one or two).
 until import -window root "$shot" 2>/dev/null && [ "$(identify -format %k "$shot")" -gt 64 ]; do
@@ -127,6 +140,27 @@ while kill -0 "$app_pid" 2>/dev/null; do
 done
 wait "$app_pid" && status=0 || status=$?
 app_pid=""
+while [ -n "$window_pid" ] && kill -0 "$window_pid" 2>/dev/null; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "the app's process $window_pid outlived its launcher"
+  sleep 0.2
+done
+window_pid=""
 [ "$status" = 0 ] || fail "the app exited with $status: $(cat "$work/app.log")"
 if grep -v '^$' "$work/app.log" >/dev/null; then echo "app output:"; sed 's/^/  /' "$work/app.log"; fi
+echo "== install.sh into a scratch prefix"
+prefix=$work/prefix
+HOME="$work/home" "$bundle/install.sh" --prefix "$prefix" >/dev/null || fail "install.sh"
+entry=$prefix/share/applications/dupfinder.desktop
+metainfo=$prefix/share/metainfo/io.github.dupfinder.metainfo.xml
+[ -f "$entry" ] && [ -f "$metainfo" ] && [ -x "$prefix/opt/dupfinder/dupfinder" ] || fail "install.sh left out files"
+if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$entry" || fail "installed .desktop"; fi
+if command -v appstreamcli >/dev/null; then appstreamcli validate --no-net "$metainfo" >/dev/null || fail "metainfo"; fi
+exec_line=$(grep '^Exec=' "$entry")
+installed_exe=$(sed -E 's/^Exec="([^"]+)" %F$/\1/' <<<"$exec_line")
+"${run_bundled[@]}" "$installed_exe" --version >/dev/null || fail "the installed Exec= does not run: $exec_line"
+echo "installed: $exec_line; $(find "$prefix/share/icons" -name 'dupfinder.*' | wc -l) icons"
+HOME="$work/home" "$prefix/opt/dupfinder/install.sh" --prefix "$prefix" --uninstall >/dev/null || fail "--uninstall"
+left=$(find "$prefix" \( -type f -o -type l \) ! -name mimeinfo.cache)
+[ -z "$left" ] || fail "--uninstall left: $left"
+echo "uninstalled: nothing left but the desktop's mimeinfo.cache"
 echo "OK: $bundle ($(du -sh "$bundle" | cut -f1)) passed every check"
