@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Check a built bundle as a fresh desktop would run it: no PATH, no PYTHONPATH, no Python of the system (env -i).
 # Usage: packaging/check-bundle.sh [BUNDLE_DIR] [SCREENSHOT.png]   (default: dist/dupfinder, build/bundle-check.png;
-#        the window after its scan goes to SCREENSHOT-scanned.png)
+#        the window after its scan goes to SCREENSHOT-scanned.png; DUPFINDER_CHECK_SCALE=2 runs the window at 200 %)
 # Needs: Xvfb, xdotool, xwininfo, ImageMagick (apt-get install xvfb xdotool x11-utils imagemagick), and the build
 # venv of packaging/build-bundle.sh, whose Python only makes the test images and reads the JSON report.
 #  1. dupfinder-selftest: HEIC, scipy, OpenCV, Qt plugins/translations load, every module from the bundle
@@ -17,6 +17,8 @@ bundle=$(realpath "${1:-$root/dist/dupfinder}")
 shot=$(realpath -m "${2:-$root/build/bundle-check.png}")
 venv=${DUPFINDER_BUNDLE_VENV:-$root/build/bundle-venv}
 timeout_s=${DUPFINDER_CHECK_TIMEOUT:-60}
+scale=${DUPFINDER_CHECK_SCALE:-1}  # 2: the window at 200 % (QT_SCALE_FACTOR) on a screen twice the size
+[[ $scale =~ ^[1-3]$ ]] || { echo "DUPFINDER_CHECK_SCALE must be 1, 2 or 3" >&2; exit 2; }
 [ -x "$bundle/dupfinder" ] || { echo "no bundle at $bundle (build it: packaging/build-bundle.sh)" >&2; exit 2; }
 for tool in Xvfb xdotool xwininfo xprop import identify; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install xvfb xdotool x11-utils imagemagick)" >&2; exit 2; }
@@ -87,11 +89,12 @@ PY
 
 echo "== window under Xvfb"
 mkfifo "$work/displayfd" && exec 3<>"$work/displayfd"  # Xvfb writes its display number here once it is ready
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -screen 0 "$((1600 * scale))x$((1000 * scale))x24" -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 read -r -t "$timeout_s" display_number <&3 || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
 export DISPLAY=":$display_number"
 run_bundled+=(DISPLAY="$DISPLAY")
+[ "$scale" = 1 ] || run_bundled+=(QT_SCALE_FACTOR="$scale")
 echo "Xvfb on $DISPLAY"
 
 echo "-- dupfinder-selftest (with the display: Qt plugins, SVG icon, qtbase zh_CN/ru)"

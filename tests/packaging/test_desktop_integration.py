@@ -182,3 +182,20 @@ def test_the_window_icon_uses_the_real_2x_png_at_200_percent(qapp):
         png = QImage(str(RESOURCES / "icons" / f"dupfinder-{2 * logical}.png"))
         difference = np.abs(pixels(pixmap.toImage()).astype(int) - pixels(png).astype(int))
         assert difference.max() <= 1, f"{logical} px at 200 % is not the {2 * logical} px PNG"  # 1: alpha rounding
+
+
+@pytest.mark.xfail(
+    reason="app_icon() builds the icon with QIcon.addFile: PySide6 6.11.3 then answers every later pixmap(size, 2.0) "
+    "with the first one (the X11 window icon at 200 % is 32 px eight times; packaging/check-bundle.sh with "
+    "DUPFINDER_CHECK_SCALE=2 shows it). Building it with addPixmap(QPixmap(png)) serves every size.",
+    strict=False,
+)
+def test_one_app_icon_serves_every_size_at_200_percent(qapp):
+    """The way Qt uses the window icon: one QIcon, asked for each size in turn."""
+    from PySide6.QtCore import QSize  # noqa: TID251 - the GUI's icon, checked the way Qt draws it
+
+    from dupfinder.gui.app import ICON_SIZES, app_icon
+
+    icon = app_icon()
+    doubled = [size for size in ICON_SIZES if 2 * size in ICON_SIZES]
+    assert [icon.pixmap(QSize(s, s), 2.0).width() for s in doubled] == [2 * s for s in doubled]
