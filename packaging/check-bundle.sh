@@ -9,7 +9,8 @@
 #  3. dupfinder scan on four generated images (JPEG, resized PNG, HEIC of one picture + one other): one group of 3
 #  4. the window under Xvfb: it appears (polled, bounded) with WM_CLASS dupfinder and a multi-size icon, is painted
 #     and screenshotted, scans the folder (F5) and shows the group (second screenshot), quits on Ctrl+Q with exit 0
-#  5. the bundle's install.sh into a scratch prefix: the installed .desktop and metainfo validate, its Exec= runs,
+#  5. with weston installed: the selftest's Qt part again on a headless Wayland compositor
+#  6. the bundle's install.sh into a scratch prefix: the installed .desktop and metainfo validate, its Exec= runs,
 #     --uninstall removes it all
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +26,9 @@ for tool in Xvfb xdotool xwininfo xprop import identify; do
 done
 
 work=$(mktemp -d)
-xvfb_pid="" app_pid="" window_pid=""
+xvfb_pid="" app_pid="" window_pid="" weston_pid=""
 cleanup() {
+  [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null || true
   # The bundle's launcher runs the app as its child: end both, by their ids.
   [ -n "$window_pid" ] && kill "$window_pid" 2>/dev/null || true
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
@@ -150,6 +152,25 @@ done
 window_pid=""
 [ "$status" = 0 ] || fail "the app exited with $status: $(cat "$work/app.log")"
 if grep -v '^$' "$work/app.log" >/dev/null; then echo "app output:"; sed 's/^/  /' "$work/app.log"; fi
+echo "== Wayland (headless weston)"
+if command -v weston >/dev/null; then
+  XDG_RUNTIME_DIR="$work/run" weston --backend=headless-backend.so --socket=dupfinder-check --idle-time=0 \
+    >"$work/weston.log" 2>&1 &
+  weston_pid=$!
+  until [ -S "$work/run/dupfinder-check" ]; do
+    kill -0 "$weston_pid" 2>/dev/null || fail "weston did not start: $(cat "$work/weston.log")"
+    [ "$SECONDS" -lt "$deadline" ] || fail "weston did not start within ${timeout_s}s"
+    sleep 0.2
+  done
+  out=$(env -i HOME="$work/home" XDG_RUNTIME_DIR="$work/run" LANG=C.UTF-8 WAYLAND_DISPLAY=dupfinder-check \
+    QT_QPA_PLATFORM=wayland "$bundle/dupfinder-selftest" 2>&1) || fail "selftest on Wayland: $out"
+  grep '^ok   qt: .* on wayland ' <<<"$out" || fail "Qt did not run on Wayland: $out"
+  kill "$weston_pid" && wait "$weston_pid" 2>/dev/null || true
+  weston_pid=""
+else
+  echo "skipped: no weston (apt-get install weston)"
+fi
+
 echo "== install.sh into a scratch prefix"
 prefix=$work/prefix
 HOME="$work/home" "$bundle/install.sh" --prefix "$prefix" >/dev/null || fail "install.sh"
