@@ -7,12 +7,11 @@ import logging
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 
 log = logging.getLogger(__name__)
 
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+ICON_SIZES = (16, 24, 32, 48, 64, 96, 128, 256, 512)
 
 
 def resource_dir() -> Path:
@@ -27,13 +26,16 @@ def resource_dir() -> Path:
 
 
 def app_icon() -> QIcon:
-    """The app icon with every PNG size (crisp at any scale) and the SVG as the scalable fallback."""
+    """The app icon with every PNG size (crisp at any scale) and the SVG as the scalable fallback.
+
+    Pixmaps, not files: an icon built with addFile answered every later pixmap(size, 2.0) with the first result
+    (PySide6 6.11.3), so at 200 % the window icon was one 32 px image for every size."""
     folder = resource_dir()
     icon = QIcon()
     for size in ICON_SIZES:
         png = folder / "icons" / f"dupfinder-{size}.png"
         if png.is_file():
-            icon.addFile(str(png), QSize(size, size))
+            icon.addPixmap(QPixmap(str(png)))
     svg = folder / "dupfinder.svg"
     if svg.is_file():
         icon.addFile(str(svg))
