@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dupfinder import __version__, cli_library
 from dupfinder.core import report
 from dupfinder.core.cache import check_cache_path
+from dupfinder.core.distributed import DaskUnavailable
 from dupfinder.core.grouping import regroup
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
@@ -97,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
     perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
     perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
+    perf.add_argument(
+        "--dask", metavar="ADDRESS",
+        help='fingerprint on a Dask cluster (scheduler address, or "local" for one on this machine); needs '
+        'pip install "dupfinder[dask]" and workers that see the same paths',
+    )  # fmt: skip
     cli_library.add_scan_arguments(scan)  # --exclude, --no-default-excludes, --save
 
     undo = commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
@@ -159,6 +165,7 @@ def scan_command(args: argparse.Namespace) -> int:
             workers=args.workers,
             match_turned=args.turned,
             exclude=cli_library.exclude_patterns(args),
+            dask_scheduler=args.dask,
         )
         if args.cache and not args.no_cache:
             check_cache_path(args.cache)  # NotACacheError (a ValueError): never write over a file not ours
@@ -173,6 +180,10 @@ def scan_command(args: argparse.Namespace) -> int:
         bar.clear()
         print("dupfinder: scan interrupted; fingerprints so far are cached, the next scan resumes.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except DaskUnavailable as exc:
+        bar.clear()
+        print(f"dupfinder: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     bar.clear()
     groups = regroup(result, threshold)
     marks = keep_best_marks(groups, result.images)

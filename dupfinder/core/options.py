@@ -108,6 +108,7 @@ class ScanOptions:
     match_turned: bool = False  # also match copies that are mirrored or turned by 90/180/270 degrees (slower)
     decode_timeout_s: float = 30.0  # a single file that takes longer is skipped and reported
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES  # folder/file patterns to skip (core/exclusions.py)
+    dask_scheduler: str | None = None  # fingerprint on this Dask cluster ("local": a LocalCluster); core/distributed.py
 
     def __post_init__(self) -> None:
         if not self.roots:

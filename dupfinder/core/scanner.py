@@ -7,6 +7,7 @@ broken file is not decoded again on every scan; a changed file, or another decod
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -111,6 +112,15 @@ def run_scan(
     )
 
 
+def _fingerprinter(options: ScanOptions):
+    """This machine's threads, or the Dask cluster the options name (the optional extra, imported only then)."""
+    if options.dask_scheduler is None:
+        return functools.partial(fingerprint_files, workers=options.workers)
+    from dupfinder.core.distributed import fingerprint_files_on_dask
+
+    return functools.partial(fingerprint_files_on_dask, scheduler=options.dask_scheduler)
+
+
 def _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel) -> int:
     """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
     cancel too)."""
@@ -121,12 +131,8 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, progre
     batch: list[tuple[FileEntry, Fingerprint]] = []
     failures: list[tuple[FileEntry, Problem]] = []
     try:
-        for k, result in fingerprint_files(
-            [entries[i] for i in todo],
-            workers=options.workers,
-            timeout_s=options.decode_timeout_s,
-            progress=progress,
-            cancel=cancel,
+        for k, result in _fingerprinter(options)(
+            [entries[i] for i in todo], timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
         ):
             i = todo[k]
             if isinstance(result, Problem):

@@ -37,8 +37,8 @@ def fingerprint_batch(entries: Sequence[FileEntry], timeout_s: float) -> list[tu
 
 def fingerprint_files_on_dask(
     entries: Sequence[FileEntry],
-    scheduler: str,
     *,
+    scheduler: str,
     timeout_s: float = 30.0,
     connect_timeout_s: float = 20.0,
     progress: ProgressCallback | None = None,
