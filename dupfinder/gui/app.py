@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from dupfinder import __version__
 from dupfinder.gui.resources import app_icon
+from dupfinder.gui.theme import follow_color_scheme
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("dupfinder")
     app.setDesktopFileName("dupfinder")
     app.setWindowIcon(app_icon())
+    follow_color_scheme(app)
 
     from dupfinder.gui.main_window import MainWindow
 

@@ -25,7 +25,6 @@ class ScanBarWidget(QWidget):
         folders_box = QGroupBox("Folders")
         folders_layout = QVBoxLayout(folders_box)
         self.folders = FoldersWidget()
-        self.folders.setMaximumHeight(78)
         folders_layout.addWidget(self.folders)
         add_row = QHBoxLayout()
         self.add_button = QPushButton("Add folder…")

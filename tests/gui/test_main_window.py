@@ -267,3 +267,21 @@ def test_turned_copies_checkbox_groups_a_rotated_copy_and_is_remembered(qtbot, w
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.scan_bar.turned_check.isChecked()
+
+
+def test_the_folder_box_is_as_tall_as_its_folders(qtbot, window, tmp_path):
+    folders = window.folders
+    one_row = folders.height()
+    for k in range(6):
+        (tmp_path / f"f{k}").mkdir()
+        window.add_folder(str(tmp_path / f"f{k}"))
+        if k == 0:
+            assert folders.height() == one_row  # one folder: one row, no empty space
+        if k == 1:
+            assert folders.height() > one_row
+    four = folders.height()
+    window.folders.remove_folder(str(tmp_path / "f5"))
+    assert folders.height() == four  # more than four rows scroll; the box stops growing
+    for k in range(5):
+        window.folders.remove_folder(str(tmp_path / f"f{k}"))
+    assert folders.height() == one_row
