@@ -52,6 +52,7 @@ _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
     ScanStage.FINGERPRINTING: "photos",
     ScanStage.COMPARING: "files",
+    ScanStage.CONFIRMING: "photos",
     ScanStage.GROUPING: "photos",
     ScanStage.TRASHING: "files",
 }

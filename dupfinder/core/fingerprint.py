@@ -28,6 +28,7 @@ import scipy.fft
 from PIL import Image
 
 from dupfinder.core.decode import DECODE_METHOD, NORMALISED_SIZE, FingerprintError, decode_for_hashing
+from dupfinder.core.matching.windows import WINDOW_RECIPE, picture_detail, window_hashes
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanCancelled, ScanStage
 
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # Stored with every cached fingerprint: bump the leading version when decoding or hashing changes.
 FINGERPRINT_RECIPE = f"3;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8"
+# What the window hashes add (matching.windows); to be folded into FINGERPRINT_RECIPE when the cache stores them.
+WINDOWS_RECIPE = WINDOW_RECIPE
 
 # The seven other orientations of a picture (mirrored, turned by 90/180/270 degrees, and both), as Pillow names them.
 TURNS = (
@@ -77,6 +80,7 @@ def fingerprint_file(path: str) -> Fingerprint:
     decoded = decode_for_hashing(path)
     small = decoded.image
     phashes, dhashes = _orientation_hashes(small)
+    window_phash, window_dhash = window_hashes(small)
     return Fingerprint(
         width=decoded.width,
         height=decoded.height,
@@ -88,6 +92,9 @@ def fingerprint_file(path: str) -> Fingerprint:
         taken=decoded.taken,
         turned_phash=phashes[1:],
         turned_dhash=dhashes[1:],
+        window_phash=window_phash,
+        window_dhash=window_dhash,
+        detail=picture_detail(small),
     )
 
 

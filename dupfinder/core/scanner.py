@@ -14,6 +14,7 @@ from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
+from dupfinder.core.matching.pipeline import matched_pairs
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -65,14 +66,19 @@ def run_scan(
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
-    pairs = pairs_for_images(
-        images,
-        options.hash_kind,
-        options.pair_distance_bits,
-        match_turned=options.match_turned,
-        progress=progress,
-        cancel=cancel,
-    )
+    if options.confirm:  # candidates, then the second measure (matching/)
+        pairs = matched_pairs(
+            images, options.pair_distance_bits, workers=options.workers, progress=progress, cancel=cancel
+        )
+    else:
+        pairs = pairs_for_images(
+            images,
+            options.hash_kind,
+            options.pair_distance_bits,
+            match_turned=options.match_turned,
+            progress=progress,
+            cancel=cancel,
+        )
     stats = ScanStats(
         files_seen=len(entries),
         images_fingerprinted=decoded,
@@ -91,7 +97,7 @@ def run_scan(
         max_distance_bits=options.pair_distance_bits,
         stats=stats,
         warnings=warnings,
-        matched_turned=options.match_turned,
+        matched_turned=options.match_turned or options.confirm,
     )
 
 
