@@ -112,6 +112,7 @@ class Route(enum.IntEnum):
     PLAIN = 0  # whole picture against whole picture, upright
     TURNED = 1  # one picture mirrored or turned (Pairs.turn) against the other upright
     WINDOW = 2  # a crop window of one picture against the whole of the other
+    PARTIAL = 3  # the same crop window of both pictures (the rest differs: a sticker, a caption)
 
 
 @dataclass(frozen=True, slots=True)

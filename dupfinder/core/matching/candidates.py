@@ -7,7 +7,9 @@ Three routes, each a vectorised Hamming search (hamming.py), merged per pair (th
 * turned: the pHash of each picture in the seven other orientations against every upright pHash, with the dHash of
   the same orientation as a veto (mirrored and 90/180/270° copies);
 * window: the pHash of each crop window (windows.py) against every whole-picture pHash (crops), kept only when the
-  cropped picture has no more pixels than the window it matches (CROP_UPSCALE).
+  cropped picture has no more pixels than the window it matches (CROP_UPSCALE);
+* partial: each window's pHash against the same window of every other picture, dHash of that window vetoing
+  (copies with part of the picture covered: a sticker, a caption, a logo).
 
 The turned and window routes search only within their own radius, tighter than the loosest plain distance: they
 compare 7 and len(WINDOWS) times as many hashes, so chance matches between distinct smooth pictures grow with them;
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dupfinder.core.grouping import pairs_for_parts
+from dupfinder.core.grouping import find_pairs, pairs_for_parts
 from dupfinder.core.hamming import pairs_between
 from dupfinder.core.matching.windows import WINDOWS
 from dupfinder.core.models import ImageRecord, Route
@@ -33,6 +35,9 @@ WINDOW_DHASH_BITS = 64  # dHash of a window is too unstable to veto (measured: i
 # A crop has no more pixels across than the part of the picture it shows (5 % and 2 px for rounding): two
 # different pictures of one size, or two overlapping crops of one big picture, fail this before any decoding.
 CROP_UPSCALE = 1.05
+# The same window of both pictures, in pHash and dHash: a copy with a sticker or caption over part of it.
+PARTIAL_RADIUS_BITS = 7
+PARTIAL_DHASH_BITS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +116,29 @@ def find_candidates(
         )
         owner, other, window, distance = owner[fits], other[fits], window[fits], distance[fits]
         rows.append(_oriented(owner, other, distance, Route.WINDOW, None, window))
+    if window_p is not None and window_d is not None and not isinstance(window_p, np.ma.MaskedArray):
+        rows.append(_partial(window_p, window_d, cancel))
     meter.finish()
     return _merge(rows, count, plain_preferred_bits)
+
+
+def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | None):
+    """Pairs alike in the same window (any of them) within PARTIAL_RADIUS_BITS in pHash and PARTIAL_DHASH_BITS in
+    dHash; the distance kept is the closest window's."""
+    lefts, rights, dists, windows = [], [], [], []
+    no_digests = [None] * len(window_p)
+    for k in range(window_p.shape[1]):
+        found = find_pairs(window_p[:, k].tolist(), no_digests, PARTIAL_RADIUS_BITS, cancel=cancel)
+        d = np.bitwise_count(window_d[found.left, k] ^ window_d[found.right, k])
+        keep = d <= PARTIAL_DHASH_BITS
+        lefts.append(found.left[keep].astype(np.int64))
+        rights.append(found.right[keep].astype(np.int64))
+        dists.append(np.maximum(found.distance_bits[keep], d[keep]).astype(np.int64))
+        windows.append(np.full(int(keep.sum()), k, np.int16))
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    n = len(left)
+    return (left, right, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
+            np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
 
 
 def _table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
