@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dupfinder import __version__
 from dupfinder.core import report
 from dupfinder.core.grouping import regroup
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
+from dupfinder.formatting import difference_text, human_bytes, human_count, human_duration, progress_text
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("scan", "undo", "gui")
@@ -44,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     how = scan.add_argument_group("how alike is alike")
     how.add_argument(
         "--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
-        help="strict: the same picture resized/recompressed; normal: also light edits; loose: also crops, "
-        "text, stickers (default: %(default)s)",
+        help="strict: the same picture resized/recompressed; normal: also edited, mirrored, turned, cropped, "
+        "stickered copies, each confirmed by a second measure; loose: also trusts the hash alone where that measure "
+        "found nothing to compare (default: %(default)s)",
     )  # fmt: skip
     how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
     how.add_argument(
@@ -53,9 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="fingerprint used to compare images (default: %(default)s)",
     )  # fmt: skip
     how.add_argument(
-        "--turned", action="store_true",
-        help="also find copies that are mirrored or turned by 90/180/270 degrees (phash/dhash only; about 14x "
-        "more comparisons, no more decoding)",
+        "--hash-only", action="store_true",
+        help="decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
+        "merely alike pictures at loose settings (the scan before version 0.2; the default confirms every "
+        "candidate on a small decode of both pictures)",
     )  # fmt: skip
     which = scan.add_argument_group("which files")
     which.add_argument(
@@ -135,7 +138,7 @@ def scan_command(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_path=args.cache,
             workers=args.workers,
-            match_turned=args.turned,
+            confirm=not args.hash_only,
         )
     except ValueError as exc:
         print(f"dupfinder: {exc}", file=sys.stderr)
@@ -228,10 +231,12 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks) -> None:
             alike = "identical" if member.identical else f"{member.similarity:5.1f} %"
             tags = " ★ best" if member.image == group.keeper else ""
             tags += " (protected)" if image.file.protected else ""
+            how = difference_text(difference(result, group.reference, member.image)) or "reference"
             print(
                 f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
                 f"{printable(image.path)}{tags}"
             )
+            print(f"{'':>38}{how}")
         print()
 
 

@@ -33,7 +33,6 @@ class ScanActionsMixin:
         options = ScanOptions(
             roots=tuple(path for path, _ in folders),
             protected_roots=tuple(path for path, p in folders if p),
-            match_turned=self.scan_bar.turned_check.isChecked(),
         )
         task = self._start_task(functools.partial(run_scan, options), "Scanning…")
         previous_text = self.empty_label.text()

@@ -64,6 +64,7 @@ MAX_RESIDUAL = 1.0  # median cell difference of ranks above which the pictures d
 FLAT_LEVELS = 4.0  # standard deviation of grey levels under which a picture without keypoints is flat
 BRIGHTNESS_LEVELS = 12.0  # mean level change reported as a brightness edit
 CONTRAST_RATIO = 1.15  # spread ratio reported as a contrast edit
+COVERED_SHARE = 0.12  # share of disagreeing cells reported as "partly covered" (a sticker of 15 % spoils ~20 %)
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -323,7 +324,7 @@ def _photometric(
     spread_a, spread_b = float(values_a.std()) + 1e-3, float(values_b.std()) + 1e-3
     if max(spread_a / spread_b, spread_b / spread_a) > CONTRAST_RATIO:
         edits |= EDIT_CONTRAST
-    if disagreeing / total >= 0.05:
+    if disagreeing / total >= COVERED_SHARE:
         edits |= EDIT_COVERED
     # Too few cells outside the hull to judge: the matched points already cover the picture.
     outside_share = outside_agree / outside_total if outside_total >= 4 else 1.0
