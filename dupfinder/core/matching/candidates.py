@@ -36,7 +36,7 @@ WINDOW_DHASH_BITS = 64  # dHash of a window is too unstable to veto (measured: i
 # different pictures of one size, or two overlapping crops of one big picture, fail this before any decoding.
 CROP_UPSCALE = 1.05
 # The same window of both pictures, in pHash and dHash: a copy with a sticker or caption over part of it.
-PARTIAL_RADIUS_BITS = 7
+PARTIAL_RADIUS_BITS = 8
 PARTIAL_DHASH_BITS = 10
 
 
