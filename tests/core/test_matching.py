@@ -274,7 +274,7 @@ def test_usable_pairs_follow_the_verdicts():
             Verdict.REFUTED,
             Verdict.FLAT,
             Verdict.CONFIRMED,
-        ],  # fmt: skip
+        ],
         route=[Route.PLAIN, Route.WINDOW, Route.PLAIN, Route.PLAIN, Route.PLAIN, Route.PLAIN, Route.TURNED],
         kept_left=[1.0, 0.8, 1, 1, 1, 1, 1],
     )
