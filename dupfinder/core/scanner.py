@@ -1,4 +1,5 @@
-"""One scan, start to finish: discover → cache → fingerprint → digests → pairs → ScanResult.
+"""One scan, start to finish: discover → cache → fingerprint → digests → pairs (candidates → second measure,
+matching/) → ScanResult.
 
 The only orchestration in the engine; the CLI and the GUI both call `run_scan` and nothing below it.
 """
