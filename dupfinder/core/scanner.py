@@ -64,14 +64,16 @@ def run_scan(
         decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel)
         images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
         images = _with_digests(images, cache, progress, cancel)
+        if options.confirm:  # candidates, then the second measure (matching/), remembered by a cache that can
+            store = cache if hasattr(cache, "lookup_measures") else None
+            pairs = matched_pairs(
+                images, options.pair_distance_bits, workers=options.workers, store=store, progress=progress,
+                cancel=cancel,
+            )  # fmt: skip
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
-    if options.confirm:  # candidates, then the second measure (matching/)
-        pairs = matched_pairs(
-            images, options.pair_distance_bits, workers=options.workers, progress=progress, cancel=cancel
-        )
-    else:
+    if not options.confirm:
         pairs = pairs_for_images(
             images,
             options.hash_kind,

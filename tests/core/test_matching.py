@@ -280,3 +280,31 @@ def test_usable_pairs_follow_the_verdicts():
     )
     assert usable_pairs(pairs, STRICT).tolist() == [True, False, False, True, False, False, False]
     assert usable_pairs(pairs, NORMAL).tolist() == [True, True, False, True, False, False, True]
+
+
+class _DictStore:
+    """A measure store in memory, as the fingerprint cache will offer it."""
+
+    def __init__(self) -> None:
+        self.rows: dict[bytes, tuple] = {}
+        self.looked_up = 0
+
+    def lookup_measures(self, keys):
+        self.looked_up += len(keys)
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
+    def store_measures(self, items):
+        self.rows.update(items)
+
+
+def test_a_rescan_with_a_measure_store_decodes_nothing_and_groups_the_same(copies, monkeypatch):
+    from dupfinder.core.matching import confirm
+    from dupfinder.core.matching.pipeline import matched_pairs
+
+    store = _DictStore()
+    first = matched_pairs(copies.images, copies.max_distance_bits, store=store)
+    assert store.rows
+    monkeypatch.setattr(confirm, "load_view", lambda *a, **k: pytest.fail("a known pair was decoded again"))
+    second = matched_pairs(copies.images, copies.max_distance_bits, store=store)
+    for name in ("left", "right", "verdict", "inliers", "kept_left", "angle", "edits"):
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name
