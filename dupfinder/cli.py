@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument(
         "--hash-only", action="store_true",
         help="decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
-        "merely alike pictures at loose settings (the scan before version 0.2; the default confirms every "
+        "merely alike pictures at loose settings (as before matching existed; the default confirms every "
         "candidate on a small decode of both pictures)",
     )  # fmt: skip
     which = scan.add_argument_group("which files")
