@@ -308,3 +308,16 @@ def test_a_rescan_with_a_measure_store_decodes_nothing_and_groups_the_same(copie
     second = matched_pairs(copies.images, copies.max_distance_bits, store=store)
     for name in ("left", "right", "verdict", "inliers", "kept_left", "angle", "edits"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
+def test_tiny_and_odd_pictures_never_stop_the_scan(tmp_path):
+    save(Image.new("RGB", (1, 1), (200, 10, 10)), tmp_path / "dot.png")
+    save(Image.new("RGB", (1, 1), (200, 10, 12)), tmp_path / "dot2.png")
+    save(Image.new("RGB", (3, 200), (20, 90, 10)), tmp_path / "line.png")
+    save(Image.new("RGB", (3, 200), (22, 90, 10)), tmp_path / "line2.jpg", quality=90)
+    save(astronaut((8, 6)), tmp_path / "speck.png")
+    save(astronaut((8, 6)).transpose(Image.Transpose.FLIP_LEFT_RIGHT), tmp_path / "speck-mirrored.png")
+    result = run_scan(ScanOptions((str(tmp_path),), use_cache=False))
+    assert len(result.images) == 6 and not result.problems
+    for preset in Preset:
+        regroup(result, preset_distance(preset, DEFAULT_HASH))

@@ -45,6 +45,7 @@ cv2.setNumThreads(1)  # parallel over pictures and pairs instead (threads below)
 VIEW_SIDE = 512  # longest side of the picture the features are found on
 PHOTO_SIDE = 96  # longest side of the thumbnail the photometric check compares
 ORB_FEATURES = 1000
+MIN_FEATURE_SIDE = 48  # pictures narrower than this get no keypoints (ORB's border and pyramid need room)
 FAST_THRESHOLD = 5  # low: smooth pictures (soft wallpapers, skies) still get corners to match
 RATIO = 0.8  # Lowe's ratio test on the two nearest descriptors
 RANSAC_PX = 0.012  # reprojection threshold, as a share of the view's longest side (~6 px at 512)
@@ -116,10 +117,17 @@ class Measure:
 def load_view(path: str, *, mirrored: bool) -> View | None:
     """The View of `path`, or None when it cannot be read now (the pair then keeps its hash-only decision)."""
     try:
-        grey = _decode_view(path)
+        return _load_view(path, mirrored)
     except DECODE_ERRORS as exc:
         log.info("cannot decode %s for matching: %s", path, exc)
         return None
+    except Exception:  # a bug or an error nobody has seen yet: this picture is not measured, the scan goes on
+        log.exception("unexpected error reading %s for matching", path)
+        return None
+
+
+def _load_view(path: str, mirrored: bool) -> View:
+    grey = _decode_view(path)
     pixels = np.asarray(grey, dtype=np.uint8)
     orb = cv2.ORB_create(nfeatures=ORB_FEATURES, edgeThreshold=19, patchSize=19, fastThreshold=FAST_THRESHOLD)
     height, width = pixels.shape
@@ -157,6 +165,8 @@ def _decode_view(path: str) -> Image.Image:
 
 
 def _features(orb, pixels: np.ndarray) -> Features:
+    if min(pixels.shape) < MIN_FEATURE_SIDE:  # ORB's pyramid cannot shrink it: no keypoints, not an error
+        return Features(np.empty((0, 2), np.float32), None)
     keypoints, descriptors = orb.detectAndCompute(pixels, None)
     points = np.array([k.pt for k in keypoints], np.float32).reshape(-1, 2)
     return Features(points, descriptors)
@@ -365,7 +375,11 @@ def confirm_pairs(
             a, b = views[int(left[k])], views[int(right[k])]
             if a is None or b is None:
                 return Measure(Verdict.HASH_ONLY)
-            return measure(a, b, int(turns[k]), bool(framed[k]))
+            try:
+                return measure(a, b, int(turns[k]), bool(framed[k]))
+            except Exception:  # e.g. an OpenCV error on an odd picture: this pair keeps its hash-only decision
+                log.exception("unexpected error measuring %s and %s", paths[int(left[k])], paths[int(right[k])])
+                return Measure(Verdict.HASH_ONLY)
 
         measures: list[Measure] = []
         for start in range(0, len(left), 256):
