@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
     how.add_argument(
         "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
-        help="fingerprint used to compare images (default: %(default)s)",
+        help="fingerprint used to compare images (default: %(default)s; the others decide by the hash alone)",
     )  # fmt: skip
     how.add_argument(
         "--hash-only", action="store_true",
