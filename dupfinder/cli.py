@@ -18,6 +18,7 @@ from dupfinder.core import report
 from dupfinder.core.cache import check_cache_path
 from dupfinder.core.distributed import DaskUnavailable
 from dupfinder.core.grouping import regroup
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
@@ -32,7 +33,7 @@ from dupfinder.core.report_files import (
 )
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
+from dupfinder.formatting import difference_text, human_bytes, human_count, human_duration, progress_text
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("scan", "undo", "gui", *cli_library.COMMANDS)
@@ -55,18 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     how = scan.add_argument_group("how alike is alike")
     how.add_argument(
         "--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
-        help="strict: the same picture resized/recompressed; normal: also light edits; loose: also crops, "
-        "text, stickers (default: %(default)s)",
+        help="strict: the same picture resized/recompressed; normal: also edited, mirrored, turned, cropped, "
+        "stickered copies, each confirmed by a second measure; loose: also trusts the hash alone where that measure "
+        "found nothing to compare (default: %(default)s)",
     )  # fmt: skip
     how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
     how.add_argument(
         "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
-        help="fingerprint used to compare images (default: %(default)s)",
+        help="fingerprint used to compare images (default: %(default)s; the others decide by the hash alone)",
     )  # fmt: skip
     how.add_argument(
-        "--turned", action="store_true",
-        help="also find copies that are mirrored or turned by 90/180/270 degrees (phash/dhash only; about 14x "
-        "more comparisons, no more decoding)",
+        "--hash-only", action="store_true",
+        help="decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
+        "merely alike pictures at loose settings (as before matching existed; the default confirms every "
+        "candidate on a small decode of both pictures)",
     )  # fmt: skip
     which = scan.add_argument_group("which files")
     which.add_argument(
@@ -163,7 +166,7 @@ def scan_command(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_path=args.cache,
             workers=args.workers,
-            match_turned=args.turned,
+            confirm=not args.hash_only,
             exclude=cli_library.exclude_patterns(args),
             dask_scheduler=args.dask,
         )
@@ -333,10 +336,12 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict
             tags = " ★ best" if member.image == group.keeper else ""
             tags += " (protected)" if image.file.protected else ""
             tags += f" ({notes[member.image]})" if notes and member.image in notes else ""  # reopened results
+            how = difference_text(difference(result, group.reference, member.image)) or "reference"
             print(
                 f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
                 f"{printable(image.path)}{tags}"
             )
+            print(f"{'':>38}{how}")
         print()
 
 

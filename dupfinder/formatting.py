@@ -44,6 +44,20 @@ def similarity_text(similarity: float, identical: bool) -> str:
     return f"{similarity:.0f} % alike"
 
 
+def difference_text(difference) -> str:
+    """A matching.differences.Difference in one line: the label, then what confirmed it."""
+    if difference is None:
+        return ""
+    if difference.evidence == "matched points":
+        return (
+            f"{difference.label} · {difference.matched_points} matched points over "
+            f"{100 * difference.matched_share:.0f} %"
+        )
+    if difference.evidence == "pixels":
+        return f"{difference.label} · pixels agree"
+    return difference.label
+
+
 def format_timestamp_ns(mtime_ns: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime_ns / 1e9))
 
@@ -52,6 +66,7 @@ _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
     ScanStage.FINGERPRINTING: "photos",
     ScanStage.COMPARING: "files",
+    ScanStage.CONFIRMING: "photos",
     ScanStage.GROUPING: "photos",
     ScanStage.TRASHING: "files",
 }

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, Member, ScanResult
-from dupfinder.formatting import format_timestamp_ns, human_bytes, similarity_text
+from dupfinder.formatting import difference_text, format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.resources import lock_icon
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -122,6 +123,9 @@ class PhotoCard(QFrame):
             alike = similarity_text(member.similarity, member.identical)
         self.similarity = QLabel(alike)
         layout.addWidget(self.similarity)
+        self.difference = _ElidedLabel(difference_text(difference(result, group.reference, member.image)))
+        self.difference.setToolTip(self.difference.text())
+        layout.addWidget(self.difference)
         layout.addStretch(1)
         self.set_state(marked=False, current=False)
 

@@ -71,7 +71,9 @@ def trash_files(
     than raising, so the caller always learns which files did move.
     """
     plan = plan_cleanup(result, groups, marks)
-    fresh = checks.FreshLook(result.images, HashKind(result.hash_name), max_distance_bits, result.matched_turned)
+    fresh = checks.FreshLook(
+        result.images, HashKind(result.hash_name), max_distance_bits, result.matched_turned, result.pairs.measured
+    )
     survivors = checks.Survivors(result.images, plan.groups_of, plan.survivors, fresh)
     tally = _Tally(list(plan.refused))
     if dry_run:
