@@ -1,4 +1,5 @@
-"""The only module that moves a user's file: into the trash, and back out of it on undo.
+"""The only module that moves a user's file: into the trash (or the `--move-duplicates-to` folder, FolderMover at
+the end), and back out of it on undo.
 
 No file is ever deleted or copied: a move is one rename within a file system. On a freedesktop system (Linux) the
 move is done here rather than by send2trash, whose free-name probing (check that NAME does not exist, then rename
