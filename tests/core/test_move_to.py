@@ -371,3 +371,20 @@ def test_every_move_is_preceded_by_its_intent_naming_the_place_in_the_folder(tmp
     assert actionlog.read_sessions()[-1].files[1].outcome is None
     assert undo_last_cleanup().restored == (str(paths[1]), str(paths[2]))
     assert {p: p.read_bytes() for p in paths} == contents
+
+
+def test_undo_moves_back_only_the_very_file_that_was_moved(tmp_path):
+    """A different file put at the place in DIR (same name) is never "restored" into the scanned folder."""
+    photos, dups = tmp_path / "photos", tmp_path / "dups"
+    keeper, dup = make_files(photos, "a.jpg", "b.jpg")
+    result, groups = scanned([photos], [keeper, dup])
+    move(result, groups, {1}, dups)
+    (dups / "b.jpg").rename(tmp_path / "set-aside.jpg")
+    (dups / "b.jpg").write_bytes(b"someone else's file")
+
+    report = undo_last_cleanup()
+
+    assert report.restored == ()
+    assert report.not_restored == ((str(dup), f"the file at {dups / 'b.jpg'} is not the one that was moved"),)
+    assert not dup.exists() and (dups / "b.jpg").read_bytes() == b"someone else's file"
+    assert classify_session()[0].state is FileState.MISSING
