@@ -95,8 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--trash-duplicates", action="store_true",
         help="move every copy but the best-resolution one of each group to the system trash",
     )  # fmt: skip
-    act.add_argument("--dry-run", action="store_true", help="with --trash-duplicates: show what would be moved")
-    act.add_argument("--yes", action="store_true", help="with --trash-duplicates: do not ask for confirmation")
+    act.add_argument(
+        "--move-duplicates-to", metavar="DIR",
+        help="instead of the trash, move those copies into DIR, under their path relative to the scanned folder "
+        "(for servers without a desktop trash; same checks, undone by `dupfinder undo`)",
+    )  # fmt: skip
+    act.add_argument(
+        "--dry-run", action="store_true", help="with --trash-duplicates or --move-duplicates-to: show what would move"
+    )
+    act.add_argument(
+        "--yes", action="store_true", help="with --trash-duplicates or --move-duplicates-to: do not ask first"
+    )
     perf = scan.add_argument_group("performance")
     perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
     perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
@@ -108,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     cli_library.add_scan_arguments(scan)  # --exclude, --no-default-excludes, --save
 
-    undo = commands.add_parser("undo", help="restore the files moved to the trash by the last cleanup")
+    undo = commands.add_parser(
+        "undo", help="restore the files moved by the last cleanup (from the trash or the --move-duplicates-to folder)"
+    )
     undo.add_argument(
         "--list", action="store_true", help="only show where each file of the last cleanup is now (after a crash, too)"
     )
@@ -154,6 +165,7 @@ def scan_command(args: argparse.Namespace) -> int:
     hash_kind = HashKind(args.hash)
     try:
         check_folders([*args.folders, *args.protect])
+        check_move_destination(args)
         targets = report_targets(args)
         cli_library.check_save_target(args.save)
         options = ScanOptions(
@@ -200,6 +212,11 @@ def scan_command(args: argparse.Namespace) -> int:
     if args.trash_duplicates:
         status = trash_command(result, groups, marks, threshold, dry_run=args.dry_run, assume_yes=args.yes)
         return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
+    if args.move_duplicates_to is not None:
+        status = move_command(
+            result, groups, marks, threshold, args.move_duplicates_to, dry_run=args.dry_run, assume_yes=args.yes
+        )
+        return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
     return EXIT_OK if written else EXIT_PROBLEM
 
 
@@ -210,6 +227,20 @@ def check_folders(folders: Sequence[str]) -> None:
             raise ValueError("an empty folder name was given (use . for the current folder)")
         if not os.path.lexists(os.path.expanduser(folder)):
             raise ValueError(f"no such folder: {printable(folder)}")
+
+
+def check_move_destination(args: argparse.Namespace) -> None:
+    """--move-duplicates-to: not with --trash-duplicates, and a folder that may receive the copies (not a symlink,
+    not inside a scanned folder nor holding one), checked before scanning."""
+    if args.move_duplicates_to is None:
+        return
+    if args.trash_duplicates:
+        raise ValueError("--trash-duplicates and --move-duplicates-to cannot be used together")
+    from dupfinder.core.cleanup import destination_problem
+
+    problem = destination_problem(args.move_duplicates_to, [*args.folders, *args.protect])
+    if problem is not None:
+        raise ValueError(f"--move-duplicates-to: {printable(problem)}")
 
 
 def parse_extensions(text: str | None) -> frozenset[str]:
@@ -404,6 +435,38 @@ def trash_command(
     return EXIT_PROBLEM if outcome.failed else EXIT_OK
 
 
+def move_command(
+    result: ScanResult, groups: Sequence[Group], marks, threshold: int, folder: str, *, dry_run: bool, assume_yes: bool
+) -> int:
+    """--move-duplicates-to DIR: as trash_command, into DIR/<path relative to its scanned folder>."""
+    from dupfinder.core.cleanup import move_files
+
+    folder = os.path.abspath(os.path.expanduser(folder))
+    shown = printable(folder)
+    if not marks:
+        print(f"Nothing to move to {shown}.")
+        return EXIT_OK
+    count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
+    if not dry_run and not assume_yes:
+        if not sys.stdin.isatty():
+            print("dupfinder: not asking without a terminal; add --yes to move the files.", file=sys.stderr)
+            return EXIT_USAGE
+        answer = input(f"Move {count} file(s) ({size}) to {shown}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was moved.")
+            return EXIT_OK
+    outcome = move_files(result, groups, marks, destination_dir=folder, max_distance_bits=threshold, dry_run=dry_run)
+    verb = "Would move" if dry_run else "Moved"
+    print(f"{verb} {len(outcome.moved)} file(s) ({human_bytes(outcome.bytes_moved)}) to {shown}.")
+    for item in outcome.refused:
+        print(f"  kept {printable(item.path)}: {item.reason}")
+    for item in outcome.failed:
+        print(f"  could not move {printable(item.path)}: {printable(item.reason)}", file=sys.stderr)
+    if not dry_run and outcome.moved:
+        print("Undo with: dupfinder undo")
+    return EXIT_PROBLEM if outcome.failed else EXIT_OK
+
+
 def undo_command() -> int:
     from dupfinder.core.cleanup import undo_last_cleanup
 
@@ -426,6 +489,7 @@ def list_last_cleanup() -> int:
     if not locations:
         print("There is no cleanup in the action log.")
     for location in locations:
-        where = f": {printable(location.trash_file)}" if location.trash_file else ""
+        place = location.trash_file or location.moved_to
+        where = f": {printable(place)}" if place else ""
         print(f"{printable(location.path)} — {location.state.value}{where}")
     return EXIT_OK
