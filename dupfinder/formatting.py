@@ -1,23 +1,29 @@
-"""Human-readable text shared by the CLI and the GUI: sizes, counts, durations, progress lines (pure, no Qt)."""
+"""Human-readable text shared by the CLI and the GUI: sizes, counts, durations, progress lines (pure, no Qt).
+
+Translated through gettext (dupfinder.i18n: the CLI's catalogue, whose language the app sets to its own), so the
+progress line, the sizes and the labels of how a copy differs read the same in the window and in a terminal.
+"""
 
 from __future__ import annotations
 
+import re
 import time
 
 from dupfinder.core.progress import ProgressEvent, ScanStage
+from dupfinder.i18n import N_, _, ngettext
 
-_UNITS = ("bytes", "KB", "MB", "GB", "TB")
+_UNITS = ("bytes", N_("KB"), N_("MB"), N_("GB"), N_("TB"))
 
 
 def human_bytes(n: int) -> str:
     """Decimal units, as file managers show them: 3.1 MB, 940 KB, 12 bytes."""
     if n < 1000:
-        return f"{n} byte" if n == 1 else f"{n} bytes"
+        return ngettext("{n} byte", "{n} bytes", n).format(n=n)
     value = float(n)
     for unit in _UNITS[1:]:
         value /= 1000
         if value < 999.95 or unit == _UNITS[-1]:
-            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+            return f"{value:.1f} {_(unit)}" if value < 100 else f"{value:.0f} {_(unit)}"
     raise AssertionError("unreachable")
 
 
@@ -34,20 +40,34 @@ def human_duration(seconds: float) -> str:
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
-    """'1 photo', '1,204 photos'."""
+    """'1 photo', '1,204 photos': English only (no visible text of the app or the CLI uses it; use ngettext or
+    Qt's numerus tr)."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def similarity_text(similarity: float, identical: bool) -> str:
     if identical:
-        return "identical bytes"
-    return f"{similarity:.0f} % alike"
+        return _("identical bytes")
+    return _("{percent} % alike").format(percent=f"{similarity:.0f}")
 
 
 def format_timestamp_ns(mtime_ns: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime_ns / 1e9))
 
 
+_STAGE_NAME = {
+    ScanStage.DISCOVERING: N_("Finding files"),
+    ScanStage.FINGERPRINTING: N_("Fingerprinting"),
+    ScanStage.COMPARING: N_("Comparing"),
+    ScanStage.GROUPING: N_("Grouping"),
+    ScanStage.TRASHING: N_("Moving to trash"),
+}
+# "{n} so far" and "{rate}/s" per unit: whole phrases, so each language can inflect the unit for the number.
+_SO_FAR = {
+    "files": (N_("{n} file so far"), N_("{n} files so far")),
+    "photos": (N_("{n} photo so far"), N_("{n} photos so far")),
+}
+_RATE = {"files": N_("{rate} files/s"), "photos": N_("{rate} photos/s")}
 _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
     ScanStage.FINGERPRINTING: "photos",
@@ -59,14 +79,78 @@ _UNIT_PER_STAGE = {
 
 def progress_text(event: ProgressEvent) -> str:
     """'Fingerprinting 1,204 / 2,200 · 48 photos/s · about 0:21 left'."""
-    stage = event.stage.value[:1].upper() + event.stage.value[1:]
-    unit = _UNIT_PER_STAGE.get(event.stage, "items")
+    stage = _(_STAGE_NAME.get(event.stage, event.stage.value))
+    unit = _UNIT_PER_STAGE.get(event.stage, "files")
     if event.total is None:
-        return f"{stage} · {event.done:,} {unit} so far"
+        singular, plural_form = _SO_FAR[unit]
+        return f"{stage} · " + ngettext(singular, plural_form, event.done).format(n=f"{event.done:,}")
     parts = [f"{stage} {event.done:,} / {event.total:,}"]
     if event.rate_per_s > 0:
         rate = f"{event.rate_per_s:.0f}" if event.rate_per_s >= 10 else f"{event.rate_per_s:.1f}"
-        parts.append(f"{rate} {unit}/s")
+        parts.append(_(_RATE[unit]).format(rate=rate))
     if event.eta_s is not None and event.done < event.total:
-        parts.append(f"about {human_duration(event.eta_s)} left")
+        parts.append(_("about {time} left").format(time=human_duration(event.eta_s)))
     return " · ".join(parts)
+
+
+# --- how a copy differs ---------------------------------------------------------------------------------------------
+# The contract with the core (core/matching/differences.py, core/library/find.py): the core says how a copy differs
+# in English, from a fixed vocabulary: labels joined by ", ", each one of the phrases below ("{p}" a whole number).
+# The presentation layer shows `difference_text(label)`: each known phrase translated (numbers kept), unknown ones as
+# the core wrote them. A phrase added to the core must be added here (and to the catalogues) to be translated.
+_DIFFERENCE_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"identical bytes", N_("identical bytes")),
+    (r"the same file", N_("the same file")),
+    (r"same picture, re-encoded", N_("same picture, re-encoded")),
+    (r"same picture by its hash", N_("same picture by its hash")),
+    (r"reference", N_("reference")),
+    (r"mirrored", N_("mirrored")),
+    (r"turned 90° clockwise", N_("turned 90° clockwise")),
+    (r"turned 90° anticlockwise", N_("turned 90° anticlockwise")),
+    (r"turned 90°", N_("turned 90°")),
+    (r"turned 180°", N_("turned 180°")),
+    (r"turned 270°", N_("turned 270°")),
+    (r"rotated (?P<p>\d+)°", N_("rotated {p}°")),
+    (r"cropped \((?P<p>\d+) %\)", N_("cropped ({p} %)")),
+    (r"more around the edges \((?P<p>\d+) %\)", N_("more around the edges ({p} %)")),
+    (r"smaller \((?P<p>\d+) %\)", N_("smaller ({p} %)")),
+    (r"larger \((?P<p>\d+) %\)", N_("larger ({p} %)")),
+    (r"edited \(brightness\)", N_("edited (brightness)")),
+    (r"edited \(contrast\)", N_("edited (contrast)")),
+    (r"edited \(brightness, contrast\)", N_("edited (brightness, contrast)")),
+    (r"partly covered", N_("partly covered")),
+    (r"saved as (?P<f>[A-Za-z0-9]+)", N_("saved as {f}")),
+    (r"similar \((?P<p>\d+) % alike\)", N_("similar ({p} % alike)")),
+    (r"mirrored or turned \((?P<p>\d+) % alike\)", N_("mirrored or turned ({p} % alike)")),
+    (r"(?P<p>\d+) % alike", N_("{p} % alike")),
+)
+_DIFFERENCE_RES = tuple((re.compile(pattern), message) for pattern, message in _DIFFERENCE_PHRASES)
+
+
+def _split_label(label: str) -> list[str]:
+    """'mirrored, edited (brightness, contrast)' -> ['mirrored', 'edited (brightness, contrast)']."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(label):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0 and label.startswith(", ", i):
+            parts.append(label[start:i])
+            start = i + 2
+    parts.append(label[start:])
+    return parts
+
+
+def difference_phrase(phrase: str) -> str:
+    """One phrase of the core's vocabulary, translated; an unknown phrase as it is."""
+    for pattern, message in _DIFFERENCE_RES:
+        match = pattern.fullmatch(phrase)
+        if match:
+            return _(message).format(**match.groupdict())
+    return phrase
+
+
+def difference_text(label: str) -> str:
+    """The core's English label of how a copy differs ('mirrored, smaller (50 %)'), in the current language."""
+    if not label:
+        return label
+    return _(", ").join(difference_phrase(part) for part in _split_label(label))

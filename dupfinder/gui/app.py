@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from dupfinder import __version__
 from dupfinder.gui.resources import app_icon
+from dupfinder.gui.settings import AppSettings
+from dupfinder.gui.translation import install_translators, resolve_language
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("dupfinder")
     app.setDesktopFileName("dupfinder")
     app.setWindowIcon(app_icon())
+    install_translators(app, resolve_language(AppSettings().language()))  # before any widget is made
 
     from dupfinder.gui.main_window import MainWindow
 

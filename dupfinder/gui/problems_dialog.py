@@ -15,18 +15,19 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Problem
-from dupfinder.formatting import plural
 
 
 class ProblemsDialog(QDialog):
     def __init__(self, problems: Sequence[Problem], parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Files that could not be read")
+        self.setWindowTitle(self.tr("Files that could not be read"))
         self.resize(820, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{plural(len(problems), 'file')} could not be read and were left out of the scan."))
+        layout.addWidget(
+            QLabel(self.tr("%n file(s) could not be read and were left out of the scan.", "", len(problems)))
+        )
         self.table = QTableWidget(len(problems), 2)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(False)
