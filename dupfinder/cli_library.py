@@ -241,7 +241,7 @@ def print_find(report) -> None:
             for m in query.matches:
                 print(f"  {m.similarity:5.1f} %  {difference_text(m.differs):<24}  {m.width:>5}×{m.height:<5} "
                       f"{human_bytes(m.size_bytes):>9}  {printable(m.path)}")  # fmt: skip
-    cache = " " + _("({decoded} decoded, {cached} from the cache)").format(
+    cache = _(" ({decoded} decoded, {cached} from the cache)").format(
         decoded=human_count(report.decoded), cached=human_count(report.from_cache)
     )
     print(

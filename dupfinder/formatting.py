@@ -63,10 +63,6 @@ _STAGE_NAME = {
     ScanStage.TRASHING: N_("Moving to trash"),
 }
 # "{n} so far" and "{rate}/s" per unit: whole phrases, so each language can inflect the unit for the number.
-_SO_FAR = {
-    "files": (N_("{n} file so far"), N_("{n} files so far")),
-    "photos": (N_("{n} photo so far"), N_("{n} photos so far")),
-}
 _RATE = {"files": N_("{rate} files/s"), "photos": N_("{rate} photos/s")}
 _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
@@ -82,8 +78,11 @@ def progress_text(event: ProgressEvent) -> str:
     stage = _(_STAGE_NAME.get(event.stage, event.stage.value))
     unit = _UNIT_PER_STAGE.get(event.stage, "files")
     if event.total is None:
-        singular, plural_form = _SO_FAR[unit]
-        return f"{stage} · " + ngettext(singular, plural_form, event.done).format(n=f"{event.done:,}")
+        if unit == "photos":
+            so_far = ngettext("{n} photo so far", "{n} photos so far", event.done)
+        else:
+            so_far = ngettext("{n} file so far", "{n} files so far", event.done)
+        return f"{stage} · " + so_far.format(n=f"{event.done:,}")
     parts = [f"{stage} {event.done:,} / {event.total:,}"]
     if event.rate_per_s > 0:
         rate = f"{event.rate_per_s:.0f}" if event.rate_per_s >= 10 else f"{event.rate_per_s:.1f}"
