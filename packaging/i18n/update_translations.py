@@ -29,12 +29,12 @@ QT_LANGUAGES = ("en", *LANGUAGES)  # en: only the plural forms of the %n message
 TS_DIR = ROOT / "resources" / "translations"
 LOCALE_DIR = ROOT / "resources" / "locale"
 GETTEXT_SOURCES = ("dupfinder/cli.py", "dupfinder/cli_library.py", "dupfinder/formatting.py")
+_COMMON = "Project-Id-Version: dupfinder\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+_COMMON += "Content-Transfer-Encoding: 8bit\n"
 PO_HEADERS = {
-    "zh_CN": "Project-Id-Version: dupfinder\nLanguage: zh_CN\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
-    "Content-Transfer-Encoding: 8bit\nPlural-Forms: nplurals=1; plural=0;\n",
-    "ru": "Project-Id-Version: dupfinder\nLanguage: ru\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
-    "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
-    "? 1 : 2);\n",
+    "zh_CN": _COMMON + "Language: zh_CN\nPlural-Forms: nplurals=1; plural=0;\n",
+    "ru": _COMMON + "Language: ru\nPlural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);\n",
 }
 
 
