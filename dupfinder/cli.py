@@ -32,7 +32,7 @@ from dupfinder.core.report_files import (
 )
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import human_bytes, human_count, human_duration, progress_text
+from dupfinder.formatting import core_message, human_bytes, human_count, human_duration, problem_reason, progress_text
 from dupfinder.i18n import _, ngettext
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -392,7 +392,7 @@ def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold:
         count = len(result.problems)
         print(ngettext("Skipped {n} file:", "Skipped {n} files:", count).format(n=count))
         for problem in result.problems:
-            print(f"  {printable(problem.path)}: {problem.reason}")
+            print(f"  {printable(problem.path)}: {problem_reason(problem)}")
     for warning in result.warnings:
         print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
 
@@ -450,7 +450,7 @@ def undo_command() -> int:
     from dupfinder.core.cleanup import undo_last_cleanup
 
     outcome = undo_last_cleanup()
-    print(outcome.message)
+    print(core_message(outcome.message))
     if outcome.supported:
         for path, reason in outcome.not_restored:
             print("  " + _("not restored {path}: {reason}").format(path=printable(path), reason=reason))

@@ -12,7 +12,7 @@ import sys
 from dupfinder import __version__
 from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern, effective_patterns
 from dupfinder.core.options import DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
-from dupfinder.formatting import difference_text, human_bytes, human_count
+from dupfinder.formatting import difference_text, human_bytes, human_count, problem_reason
 from dupfinder.i18n import _, ngettext
 
 COMMANDS = ("find", "index", "ignore", "open")
@@ -232,7 +232,7 @@ def print_find(report) -> None:
     for query in report.queries:
         if query.problem is not None:
             message = _("{path}: cannot be read ({reason}); no copy found")
-            print(message.format(path=printable(query.path), reason=query.problem.reason))
+            print(message.format(path=printable(query.path), reason=problem_reason(query.problem)))
         elif not query.matches:
             print(_("{path}: no copy found").format(path=printable(query.path)))
         else:
@@ -299,7 +299,7 @@ def index_command(args: argparse.Namespace) -> int:
         )
     )  # fmt: skip
     for problem in report.problems:
-        print(f"  {printable(problem.path)}: {problem.reason}")
+        print(f"  {printable(problem.path)}: {problem_reason(problem)}")
     for warning in report.warnings:
         print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
     return EXIT_OK

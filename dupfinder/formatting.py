@@ -153,3 +153,60 @@ def difference_text(label: str) -> str:
     if not label:
         return label
     return _(", ").join(difference_phrase(part) for part in _split_label(label))
+
+
+# --- other text the core writes -------------------------------------------------------------------------------------
+# The same contract as the difference labels: the core writes English; what the user reads goes through these. A
+# file's problem is its kind (translated) and the detail (an OS or decoder message, as it came).
+_PROBLEM_KINDS = {
+    "empty file": N_("empty file"),
+    "not an image": N_("not an image"),
+    "unsupported format": N_("unsupported format"),
+    "corrupt or truncated": N_("corrupt or truncated"),
+    "too large to decode safely": N_("too large to decode safely"),
+    "permission denied": N_("permission denied"),
+    "cannot be read": N_("cannot be read"),
+    "folder cannot be read": N_("folder cannot be read"),
+    "symlink loop": N_("symlink loop"),
+    "missing": N_("missing"),
+    "took too long to decode": N_("took too long to decode"),
+}
+
+
+def problem_reason(problem) -> str:
+    """A Problem's reason in the current language: 'corrupt or truncated: <detail>'."""
+    kind = _(_PROBLEM_KINDS.get(problem.kind.value, problem.kind.value))
+    return f"{kind}: {problem.detail}" if problem.detail else kind
+
+
+def core_message(message: str) -> str:
+    """A message of the core's cleanup (undo's report, a refused mark) in the current language; others as they are."""
+    fixed = {
+        "This photo is in a protected folder: it is always kept.": _(
+            "This photo is in a protected folder: it is always kept."
+        ),
+        "Nothing to undo: the last cleanup has already been undone.": _(
+            "Nothing to undo: the last cleanup has already been undone."
+        ),
+        "Nothing to undo: the last cleanup moved no files to the trash.": _(
+            "Nothing to undo: the last cleanup moved no files to the trash."
+        ),
+    }
+    if message in fixed:
+        return fixed[message]
+    pattern = r"Restored (\d+) files? from the trash\.(?: (\d+) could not be restored and stay in the trash\.)?"
+    match = re.fullmatch(pattern + r"(?P<rest>.*)", message, re.DOTALL)
+    if match is None:
+        return message
+    restored = int(match.group(1))
+    text = ngettext("Restored {n} file from the trash.", "Restored {n} files from the trash.", restored).format(
+        n=restored
+    )
+    if match.group(2):
+        failed = int(match.group(2))
+        text += " " + ngettext(
+            "{n} could not be restored and stays in the trash.",
+            "{n} could not be restored and stay in the trash.",
+            failed,
+        ).format(n=failed)
+    return text + match.group("rest")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core.cleanup import trash_files, undo_last_cleanup
 from dupfinder.core.review import CleanupPlan, cleanup_plan, follow_marks, keep_best, mark_refusal
+from dupfinder.formatting import core_message
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
 from dupfinder.gui.translation import Tr
 
@@ -33,7 +34,7 @@ class CleanupActionsMixin:
             return
         refusal = mark_refusal(self.result, image) if marked else None
         if refusal:
-            self.statusBar().showMessage(refusal, 5000)
+            self.statusBar().showMessage(core_message(refusal), 5000)
             return
         self.marks.set_marked(image, marked)
 
@@ -118,7 +119,7 @@ class CleanupActionsMixin:
         task.finished.connect(self.undo_finished)
 
     def _on_undo_done(self, undo_report) -> None:
-        self.statusBar().showMessage(undo_report.message, 15000)
+        self.statusBar().showMessage(core_message(undo_report.message), 15000)
         if self.result is not None and undo_report.restored:
             restored = set(undo_report.restored)
             self._gone = {i for i in self._gone if self.result.images[i].path not in restored}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dupfinder.formatting import human_bytes
+from dupfinder.formatting import core_message, human_bytes
 from dupfinder.gui.translation import Tr
 
 
@@ -61,7 +61,7 @@ def open_undo_trouble(parent: QWidget, undo_report) -> QMessageBox | None:
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         CleanupDialogs.tr("Some files stayed in the Trash"),
-        undo_report.message,
+        core_message(undo_report.message),
         parent=parent,
     )
     box.setDetailedText(lines)

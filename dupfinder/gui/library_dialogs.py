@@ -21,6 +21,7 @@ from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern
 from dupfinder.core.ignore import IgnoreList
 from dupfinder.core.library.find import QueryResult
 from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
+from dupfinder.formatting import problem_reason
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -56,7 +57,9 @@ class FindCopiesDialog(QDialog):
         self.resize(1100, 640)
         layout = QVBoxLayout(self)
         if query.problem is not None:
-            text = self.tr("{path} cannot be read: {reason}").format(path=query.path, reason=query.problem.reason)
+            text = self.tr("{path} cannot be read: {reason}").format(
+                path=query.path, reason=problem_reason(query.problem)
+            )
         elif query.matches:
             text = self.tr("%n copy(s) of {path} in {folders}, best match first.", "", len(query.matches))
             text = text.format(path=query.path, folders=source)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Problem
+from dupfinder.formatting import problem_reason
 
 
 class ProblemsDialog(QDialog):
@@ -35,7 +36,7 @@ class ProblemsDialog(QDialog):
             path = QTableWidgetItem(problem.path)
             path.setToolTip(problem.path)
             self.table.setItem(row, 0, path)
-            self.table.setItem(row, 1, QTableWidgetItem(problem.reason))
+            self.table.setItem(row, 1, QTableWidgetItem(problem_reason(problem)))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
