@@ -152,7 +152,14 @@ def difference_text(label: str) -> str:
     """The core's English label of how a copy differs ('mirrored, smaller (50 %)'), in the current language."""
     if not label:
         return label
-    return _(", ").join(difference_phrase(part) for part in _split_label(label))
+    parts = _split_label(label)
+    phrases: list[str] = []
+    for part in parts:  # a phrase with a comma of its own ("same picture, re-encoded") was split: join it again
+        if phrases and any(p.fullmatch(f"{phrases[-1]}, {part}") for p, _m in _DIFFERENCE_RES):
+            phrases[-1] = f"{phrases[-1]}, {part}"
+        else:
+            phrases.append(part)
+    return _(", ").join(difference_phrase(phrase) for phrase in phrases)
 
 
 # --- other text the core writes -------------------------------------------------------------------------------------
