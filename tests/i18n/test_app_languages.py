@@ -163,3 +163,20 @@ def test_language_choice(monkeypatch):
     monkeypatch.setenv("DUPFINDER_LANG", "ru")
     assert resolve_language("system") == "ru"
     assert resolve_language("zh_CN") == "zh_CN"  # the setting wins
+
+
+def test_the_language_menu_stores_the_choice_for_the_next_start(qtbot, language):
+    from dupfinder.gui.settings import AppSettings
+    from dupfinder.gui.translation import resolve_language
+
+    language("en")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    actions = {action.data(): action for action in window.language_menu.actions()}
+    assert list(actions) == ["system", "en", "zh_CN", "ru"] and actions["system"].isChecked()
+    actions["ru"].trigger()
+    assert actions["ru"].isChecked() and not actions["system"].isChecked()
+    assert "restart" not in window.statusBar().currentMessage()  # says when it applies, in the current language
+    assert "started again" in window.statusBar().currentMessage()
+    assert AppSettings().language() == "ru" and resolve_language(AppSettings().language()) == "ru"
+    assert window.keep_best_button.text() == "Keep best resolution"  # from the next start, not now
