@@ -11,6 +11,7 @@ import re
 import shutil
 import sys
 import threading
+import unicodedata
 from collections.abc import Sequence
 
 from dupfinder import __version__, cli_library
@@ -347,17 +348,18 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict
                 number=number, count=count, size=size)
         )  # fmt: skip
         keep, trash = _("keep"), _("trash")
-        width = max(len(keep), len(trash))
+        width = max(columns(keep), columns(trash))
         for member in group.members:
             image = result.images[member.image]
             fp = image.fingerprint
-            action = (keep if member.image not in marks else trash).ljust(width)
+            action = pad(keep if member.image not in marks else trash, width)
             alike = _("identical") if member.identical else f"{member.similarity:5.1f} %"
             tags = " ★ " + _("best") if member.image == group.keeper else ""
             tags += " (" + _("protected") + ")" if image.file.protected else ""
             tags += f" ({notes[member.image]})" if notes and member.image in notes else ""  # reopened results
+            alike = pad(alike, 9, right=True)
             print(
-                f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
+                f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike}  "
                 f"{printable(image.path)}{tags}"
             )
         print()
@@ -395,6 +397,17 @@ def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold:
             print(f"  {printable(problem.path)}: {problem_reason(problem)}")
     for warning in result.warnings:
         print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: Chinese characters take two."""
+    return len(text) + sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns (left-aligned, or right-aligned)."""
+    spaces = " " * max(0, width - columns(text))
+    return spaces + text if right else text + spaces
 
 
 def elapsed_text(seconds: float) -> str:

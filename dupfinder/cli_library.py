@@ -227,7 +227,7 @@ def find_json(report) -> dict:
 
 
 def print_find(report) -> None:
-    from dupfinder.cli import elapsed_text, printable
+    from dupfinder.cli import elapsed_text, pad, printable
 
     for query in report.queries:
         if query.problem is not None:
@@ -239,7 +239,7 @@ def print_find(report) -> None:
             count = len(query.matches)
             print(ngettext("{path}: {n} copy", "{path}: {n} copies", count).format(path=printable(query.path), n=count))
             for m in query.matches:
-                print(f"  {m.similarity:5.1f} %  {difference_text(m.differs):<24}  {m.width:>5}×{m.height:<5} "
+                print(f"  {m.similarity:5.1f} %  {pad(difference_text(m.differs), 24)}  {m.width:>5}×{m.height:<5} "
                       f"{human_bytes(m.size_bytes):>9}  {printable(m.path)}")  # fmt: skip
     cache = _(" ({decoded} decoded, {cached} from the cache)").format(
         decoded=human_count(report.decoded), cached=human_count(report.from_cache)
