@@ -58,7 +58,7 @@ class CleanupActionsMixin:
             if new.keeper != old.keeper:
                 self.model.replace_group(row, new)
         self.marks.replace(marks)
-        self.statusBar().showMessage(CleanupActions.tr("Marked %n file(s) for the trash.", "", len(self.marks)), 8000)
+        self.statusBar().showMessage(CleanupActions.tr("Marked %Ln file(s) for the trash.", "", len(self.marks)), 8000)
 
     def trash_plan(self) -> CleanupPlan:
         """What the trash step would move from the groups shown (the core's count, also the button's)."""

@@ -20,7 +20,7 @@ def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
         parent,
         CleanupDialogs.tr("Move to Trash"),
         CleanupDialogs.tr(
-            "Move %n file(s) ({size}) to the Trash?\n\n"
+            "Move %Ln file(s) ({size}) to the Trash?\n\n"
             "Each group keeps at least one photo. You can put them back with “Undo last cleanup”.",
             "",
             count,
@@ -32,7 +32,7 @@ def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
 
 
 def trash_message(trash_report) -> str:
-    moved = CleanupDialogs.tr("Moved %n file(s) ({size}) to the Trash.", "", len(trash_report.moved))
+    moved = CleanupDialogs.tr("Moved %Ln file(s) ({size}) to the Trash.", "", len(trash_report.moved))
     return moved.format(size=human_bytes(trash_report.bytes_moved))
 
 
@@ -47,7 +47,7 @@ def open_trash_trouble(parent: QWidget, trash_report) -> QMessageBox | None:
         trash_message(trash_report),
         parent=parent,
     )
-    box.setInformativeText(CleanupDialogs.tr("%n file(s) stayed where they were:", "", len(trouble)))
+    box.setInformativeText(CleanupDialogs.tr("%Ln file(s) stayed where they were:", "", len(trouble)))
     box.setDetailedText("\n".join(trouble))
     box.open()
     return box

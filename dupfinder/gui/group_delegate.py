@@ -77,8 +77,8 @@ class GroupDelegate(QStyledItemDelegate):
             painter.setFont(option.font)
             painter.setPen(palette.color(dim_role))
             bottom = text_rect.adjusted(0, THUMB_PX // 2, 0, -2)
-            line = self.tr("%n photo(s)", "", facts.photos)
+            line = self.tr("%Ln photo(s)", "", facts.photos)
             if facts.marked:
-                line += " · " + self.tr("%n to trash", "", facts.marked)
+                line += " · " + self.tr("%Ln to trash", "", facts.marked)
             painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
         painter.restore()

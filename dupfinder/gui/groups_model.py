@@ -82,7 +82,7 @@ class GroupsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             f = self.facts(row)
             similarity = self.tr("identical") if f.identical else f"{f.best_similarity:.0f} %"
-            photos = self.tr("%n photo(s)", "", f.photos)
+            photos = self.tr("%Ln photo(s)", "", f.photos)
             return f"{photos} · {human_bytes(f.reclaimable_bytes)} · {similarity}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(self._result.images[image].path for image in self._groups[row].images)

@@ -152,7 +152,7 @@ class LibraryActionsMixin:
         self._find_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._find_dialog.open()
         if query.matches:
-            found = LibraryActions.tr("Found %n copy(s) of {name}.", "", len(query.matches))
+            found = LibraryActions.tr("Found %Ln copy(s) of {name}.", "", len(query.matches))
         else:
             found = LibraryActions.tr("Found no copy of {name}.")
         self.statusBar().showMessage(found.format(name=os.path.basename(query.path)), 10000)
@@ -260,7 +260,7 @@ class LibraryActionsMixin:
             QMessageBox.critical(self, LibraryActions.tr("Results not saved"), str(exc))
             return False
         self.statusBar().showMessage(
-            LibraryActions.tr("Saved %n group(s) to {path}.", "", len(self.model.groups())).format(path=written), 10000
+            LibraryActions.tr("Saved %Ln group(s) to {path}.", "", len(self.model.groups())).format(path=written), 10000
         )
         return True
 
@@ -300,7 +300,7 @@ class LibraryActionsMixin:
         note = (
             " "
             + LibraryActions.tr(
-                "%n file(s) changed or vanished since: listed under the files that could not be read, and never "
+                "%Ln file(s) changed or vanished since: listed under the files that could not be read, and never "
                 "moved.", "", len(stale),
             )
             if stale

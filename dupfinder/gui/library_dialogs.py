@@ -61,7 +61,7 @@ class FindCopiesDialog(QDialog):
                 path=query.path, reason=problem_reason(query.problem)
             )
         elif query.matches:
-            text = self.tr("%n copy(s) of {path} in {folders}, best match first.", "", len(query.matches))
+            text = self.tr("%Ln copy(s) of {path} in {folders}, best match first.", "", len(query.matches))
             text = text.format(path=query.path, folders=source)
         else:
             text = self.tr("No copy of {path} in {folders}: this photo is not there yet.")
@@ -112,7 +112,7 @@ class IgnoredPairsDialog(QDialog):
         self.list.clear()
         for number, decision in enumerate(self.ignore_list.decisions, 1):
             names = "\n   ".join(p.path or self.tr("(unknown path)") for p in decision.photos)
-            photos = self.tr("%n photo(s):", "", len(decision.photos))
+            photos = self.tr("%Ln photo(s):", "", len(decision.photos))
             item = QListWidgetItem(f"{decision.added} — {photos}\n   {names}")
             item.setData(Qt.ItemDataRole.UserRole, number)
             self.list.addItem(item)

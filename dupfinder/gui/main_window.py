@@ -243,7 +243,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         if added:
             event.acceptProposedAction()
             self.statusBar().showMessage(
-                self.tr("Added %n folder(s). Press Scan to look for duplicates.", "", len(added))
+                self.tr("Added %Ln folder(s). Press Scan to look for duplicates.", "", len(added))
             )
 
     # ------------------------------------------------------------------------------------------------ scanning
@@ -395,7 +395,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
             )  # fmt: skip
             return
         self.statusBar().showMessage(
-            self.tr("Exported %n group(s) to {path}.", "", len(groups)).format(path=path), 10000
+            self.tr("Exported %Ln group(s) to {path}.", "", len(groups)).format(path=path), 10000
         )
 
     def show_about(self) -> None:
@@ -423,7 +423,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         for widget in (self.export_csv_action, self.export_json_action):
             widget.setEnabled(self.result is not None and not busy)
         label = (
-            self.tr("Move %n file(s) ({size}) to Trash…", "", len(marked)).format(size=human_bytes(size))
+            self.tr("Move %Ln file(s) ({size}) to Trash…", "", len(marked)).format(size=human_bytes(size))
             if marked
             else self.tr("Move to Trash…")
         )

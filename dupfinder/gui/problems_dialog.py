@@ -25,7 +25,7 @@ class ProblemsDialog(QDialog):
         self.resize(820, 420)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(self.tr("%n file(s) could not be read and were left out of the scan.", "", len(problems)))
+            QLabel(self.tr("%Ln file(s) could not be read and were left out of the scan.", "", len(problems)))
         )
         self.table = QTableWidget(len(problems), 2)
         self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])

@@ -119,7 +119,7 @@ class ReviewWidget(QSplitter):
         group = self.model.group(row)
         facts = self.model.facts(row)
         self.group_header.setText(
-            self.tr("Group {number} of {count} — %n photo(s), {size} reclaimable", "", facts.photos).format(
+            self.tr("Group {number} of {count} — %Ln photo(s), {size} reclaimable", "", facts.photos).format(
                 number=row + 1, count=f"{self.model.rowCount():,}", size=human_bytes(facts.reclaimable_bytes)
             )
         )
@@ -134,7 +134,9 @@ class ReviewWidget(QSplitter):
         copies = sum(len(g.members) - 1 for g in groups)
         size = sum(potential_bytes(result, g) for g in groups)
         self.summary_label.setText(
-            " · ".join([self.tr("%n group(s)", "", len(groups)), self.tr("%n copy(s)", "", copies), human_bytes(size)])
+            " · ".join(
+                [self.tr("%Ln group(s)", "", len(groups)), self.tr("%Ln copy(s)", "", copies), human_bytes(size)]
+            )
         )
 
     def _on_sort_changed(self) -> None:

@@ -61,11 +61,11 @@ class ScanActionsMixin:
         self.scan_bar.configure_slider(result.max_distance_bits, self.slider.value())
         self._apply_threshold()
         problems = len(result.problems)
-        self.problems_button.setText(ScanActions.tr("%n file(s) could not be read", "", problems))
+        self.problems_button.setText(ScanActions.tr("%Ln file(s) could not be read", "", problems))
         self.problems_button.setVisible(problems > 0)
         stats = result.stats
         summary = ScanActions.tr(
-            "Scanned %n photo(s) in {seconds} s ({cached} from the cache).", "", len(result.images)
+            "Scanned %Ln photo(s) in {seconds} s ({cached} from the cache).", "", len(result.images)
         )
         summary = summary.format(seconds=f"{stats.elapsed_s:.1f}", cached=f"{stats.images_from_cache:,}")
         # Warnings (e.g. a broken cache that was set aside) stay until the next message: the user should see them.
@@ -81,7 +81,7 @@ class ScanActionsMixin:
         if not self.model.rowCount():
             self.empty_label.setText(
                 ScanActions.tr(
-                    "No duplicates among %n photo(s) at this similarity. Move the slider towards Loose to find looser "
+                    "No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser "
                     "matches, or scan other folders.", "", len(self.result.images),
                 )
             )  # fmt: skip

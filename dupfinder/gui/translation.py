@@ -5,7 +5,8 @@ Widgets translate with `self.tr(...)` (the context is the class, as pyside6-lupd
 QObject subclass (the window's mixins, module functions) uses a context class: `class ScanActions(Tr)` and
 `ScanActions.tr(...)` — lupdate takes the context from the class name before `.tr(`, and so does Tr at run time
 (a mixin's own `self.tr` would use the window's class name at run time, which lupdate cannot know).
-Plurals: `tr("%n photo(s)", "", n)`, Qt's numerus forms (Russian three, Chinese one).
+Plurals: `tr("%Ln photo(s)", "", n)`, Qt's numerus forms (Russian three, Chinese one); %Ln writes the count grouped
+as the language does (1,204 / 1 204).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def install_translators(app: QCoreApplication, language: str) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     language = i18n.set_language(language)
+    # %Ln in the messages: counts grouped as the language writes them (1,204 / 1 204).
+    QLocale.setDefault(QLocale({"zh_CN": "zh_CN", "ru": "ru_RU"}.get(language, "en_US")))
     names = [(f"dupfinder_{language}", translations_dir())]  # English too: its plural forms ("1 file", "2 files")
     if language != "en":
         names.insert(0, (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))

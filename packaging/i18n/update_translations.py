@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pocatalog  # noqa: E402
 
 LANGUAGES = ("zh_CN", "ru")
-QT_LANGUAGES = ("en", *LANGUAGES)  # en: only the plural forms of the %n messages (lupdate -pluralonly)
+QT_LANGUAGES = ("en", *LANGUAGES)  # en: only the plural forms of the %Ln messages (lupdate -pluralonly)
 TS_DIR = ROOT / "resources" / "translations"
 LOCALE_DIR = ROOT / "resources" / "locale"
 GETTEXT_SOURCES = ("dupfinder/cli.py", "dupfinder/cli_library.py", "dupfinder/formatting.py")

@@ -4,193 +4,193 @@
 <context>
     <name>CleanupActions</name>
     <message numerus="yes">
-        <source>Marked %n file(s) for the trash.</source>
+        <source>Marked %Ln file(s) for the trash.</source>
         <translation>
-            <numerusform>Marked %n file for the trash.</numerusform>
-            <numerusform>Marked %n files for the trash.</numerusform>
+            <numerusform>Marked %Ln file for the trash.</numerusform>
+            <numerusform>Marked %Ln files for the trash.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>CleanupDialogs</name>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to the Trash?
+        <source>Move %Ln file(s) ({size}) to the Trash?
 
 Each group keeps at least one photo. You can put them back with “Undo last cleanup”.</source>
         <translation>
-            <numerusform>Move %n file ({size}) to the Trash?
+            <numerusform>Move %Ln file ({size}) to the Trash?
 
 Each group keeps at least one photo. You can put them back with “Undo last cleanup”.</numerusform>
-            <numerusform>Move %n files ({size}) to the Trash?
+            <numerusform>Move %Ln files ({size}) to the Trash?
 
 Each group keeps at least one photo. You can put them back with “Undo last cleanup”.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Moved %n file(s) ({size}) to the Trash.</source>
+        <source>Moved %Ln file(s) ({size}) to the Trash.</source>
         <translation>
-            <numerusform>Moved %n file ({size}) to the Trash.</numerusform>
-            <numerusform>Moved %n files ({size}) to the Trash.</numerusform>
+            <numerusform>Moved %Ln file ({size}) to the Trash.</numerusform>
+            <numerusform>Moved %Ln files ({size}) to the Trash.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) stayed where they were:</source>
+        <source>%Ln file(s) stayed where they were:</source>
         <translation>
-            <numerusform>%n file stayed where they were:</numerusform>
-            <numerusform>%n files stayed where they were:</numerusform>
+            <numerusform>%Ln file stayed where they were:</numerusform>
+            <numerusform>%Ln files stayed where they were:</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>FindCopiesDialog</name>
     <message numerus="yes">
-        <source>%n copy(s) of {path} in {folders}, best match first.</source>
+        <source>%Ln copy(s) of {path} in {folders}, best match first.</source>
         <translation>
-            <numerusform>%n copy of {path} in {folders}, best match first.</numerusform>
-            <numerusform>%n copies of {path} in {folders}, best match first.</numerusform>
+            <numerusform>%Ln copy of {path} in {folders}, best match first.</numerusform>
+            <numerusform>%Ln copies of {path} in {folders}, best match first.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>GroupDelegate</name>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n photo</numerusform>
-            <numerusform>%n photos</numerusform>
+            <numerusform>%Ln photo</numerusform>
+            <numerusform>%Ln photos</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n to trash</source>
+        <source>%Ln to trash</source>
         <translation>
-            <numerusform>%n to trash</numerusform>
-            <numerusform>%n to trash</numerusform>
+            <numerusform>%Ln to trash</numerusform>
+            <numerusform>%Ln to trash</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>GroupsModel</name>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n photo</numerusform>
-            <numerusform>%n photos</numerusform>
+            <numerusform>%Ln photo</numerusform>
+            <numerusform>%Ln photos</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>IgnoredPairsDialog</name>
     <message numerus="yes">
-        <source>%n photo(s):</source>
+        <source>%Ln photo(s):</source>
         <translation>
-            <numerusform>%n photo:</numerusform>
-            <numerusform>%n photos:</numerusform>
+            <numerusform>%Ln photo:</numerusform>
+            <numerusform>%Ln photos:</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>LibraryActions</name>
     <message numerus="yes">
-        <source>Found %n copy(s) of {name}.</source>
+        <source>Found %Ln copy(s) of {name}.</source>
         <translation>
-            <numerusform>Found %n copy of {name}.</numerusform>
-            <numerusform>Found %n copies of {name}.</numerusform>
+            <numerusform>Found %Ln copy of {name}.</numerusform>
+            <numerusform>Found %Ln copies of {name}.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Saved %n group(s) to {path}.</source>
+        <source>Saved %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>Saved %n group to {path}.</numerusform>
-            <numerusform>Saved %n groups to {path}.</numerusform>
+            <numerusform>Saved %Ln group to {path}.</numerusform>
+            <numerusform>Saved %Ln groups to {path}.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
+        <source>%Ln file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
         <translation>
-            <numerusform>%n file changed or vanished since: listed under the files that could not be read, and never moved.</numerusform>
-            <numerusform>%n files changed or vanished since: listed under the files that could not be read, and never moved.</numerusform>
+            <numerusform>%Ln file changed or vanished since: listed under the files that could not be read, and never moved.</numerusform>
+            <numerusform>%Ln files changed or vanished since: listed under the files that could not be read, and never moved.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>Added %n folder(s). Press Scan to look for duplicates.</source>
+        <source>Added %Ln folder(s). Press Scan to look for duplicates.</source>
         <translation>
-            <numerusform>Added %n folder. Press Scan to look for duplicates.</numerusform>
-            <numerusform>Added %n folders. Press Scan to look for duplicates.</numerusform>
+            <numerusform>Added %Ln folder. Press Scan to look for duplicates.</numerusform>
+            <numerusform>Added %Ln folders. Press Scan to look for duplicates.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n group(s) to {path}.</source>
+        <source>Exported %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>Exported %n group to {path}.</numerusform>
-            <numerusform>Exported %n groups to {path}.</numerusform>
+            <numerusform>Exported %Ln group to {path}.</numerusform>
+            <numerusform>Exported %Ln groups to {path}.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to Trash…</source>
+        <source>Move %Ln file(s) ({size}) to Trash…</source>
         <translation>
-            <numerusform>Move %n file ({size}) to Trash…</numerusform>
-            <numerusform>Move %n files ({size}) to Trash…</numerusform>
+            <numerusform>Move %Ln file ({size}) to Trash…</numerusform>
+            <numerusform>Move %Ln files ({size}) to Trash…</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ProblemsDialog</name>
     <message numerus="yes">
-        <source>%n file(s) could not be read and were left out of the scan.</source>
+        <source>%Ln file(s) could not be read and were left out of the scan.</source>
         <translation>
-            <numerusform>%n file could not be read and were left out of the scan.</numerusform>
-            <numerusform>%n files could not be read and were left out of the scan.</numerusform>
+            <numerusform>%Ln file could not be read and were left out of the scan.</numerusform>
+            <numerusform>%Ln files could not be read and were left out of the scan.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ReviewWidget</name>
     <message numerus="yes">
-        <source>Group {number} of {count} — %n photo(s), {size} reclaimable</source>
+        <source>Group {number} of {count} — %Ln photo(s), {size} reclaimable</source>
         <translation>
-            <numerusform>Group {number} of {count} — %n photo, {size} reclaimable</numerusform>
-            <numerusform>Group {number} of {count} — %n photos, {size} reclaimable</numerusform>
+            <numerusform>Group {number} of {count} — %Ln photo, {size} reclaimable</numerusform>
+            <numerusform>Group {number} of {count} — %Ln photos, {size} reclaimable</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n group(s)</source>
+        <source>%Ln group(s)</source>
         <translation>
-            <numerusform>%n group</numerusform>
-            <numerusform>%n groups</numerusform>
+            <numerusform>%Ln group</numerusform>
+            <numerusform>%Ln groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n copy(s)</source>
+        <source>%Ln copy(s)</source>
         <translation>
-            <numerusform>%n copy</numerusform>
-            <numerusform>%n copies</numerusform>
+            <numerusform>%Ln copy</numerusform>
+            <numerusform>%Ln copies</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ScanActions</name>
     <message numerus="yes">
-        <source>%n file(s) could not be read</source>
+        <source>%Ln file(s) could not be read</source>
         <translation>
-            <numerusform>%n file could not be read</numerusform>
-            <numerusform>%n files could not be read</numerusform>
+            <numerusform>%Ln file could not be read</numerusform>
+            <numerusform>%Ln files could not be read</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Scanned %n photo(s) in {seconds} s ({cached} from the cache).</source>
+        <source>Scanned %Ln photo(s) in {seconds} s ({cached} from the cache).</source>
         <translation>
-            <numerusform>Scanned %n photo in {seconds} s ({cached} from the cache).</numerusform>
-            <numerusform>Scanned %n photos in {seconds} s ({cached} from the cache).</numerusform>
+            <numerusform>Scanned %Ln photo in {seconds} s ({cached} from the cache).</numerusform>
+            <numerusform>Scanned %Ln photos in {seconds} s ({cached} from the cache).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>No duplicates among %n photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
+        <source>No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
         <translation>
-            <numerusform>No duplicates among %n photo at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</numerusform>
-            <numerusform>No duplicates among %n photos at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</numerusform>
+            <numerusform>No duplicates among %Ln photo at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</numerusform>
+            <numerusform>No duplicates among %Ln photos at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</numerusform>
         </translation>
     </message>
 </context>

@@ -4,11 +4,11 @@
 <context>
     <name>CleanupActions</name>
     <message numerus="yes">
-        <source>Marked %n file(s) for the trash.</source>
+        <source>Marked %Ln file(s) for the trash.</source>
         <translation>
-            <numerusform>%n файл отмечен для корзины.</numerusform>
-            <numerusform>%n файла отмечены для корзины.</numerusform>
-            <numerusform>%n файлов отмечены для корзины.</numerusform>
+            <numerusform>%Ln файл отмечен для корзины.</numerusform>
+            <numerusform>%Ln файла отмечены для корзины.</numerusform>
+            <numerusform>%Ln файлов отмечены для корзины.</numerusform>
         </translation>
     </message>
     <message>
@@ -43,27 +43,27 @@
         <translation>Переместить в корзину</translation>
     </message>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to the Trash?
+        <source>Move %Ln file(s) ({size}) to the Trash?
 
 Each group keeps at least one photo. You can put them back with “Undo last cleanup”.</source>
         <translation>
-            <numerusform>Переместить %n файл ({size}) в корзину?
+            <numerusform>Переместить %Ln файл ({size}) в корзину?
 
 В каждой группе остаётся хотя бы одна фотография. Вернуть файлы можно командой «Отменить последнюю очистку».</numerusform>
-            <numerusform>Переместить %n файла ({size}) в корзину?
+            <numerusform>Переместить %Ln файла ({size}) в корзину?
 
 В каждой группе остаётся хотя бы одна фотография. Вернуть файлы можно командой «Отменить последнюю очистку».</numerusform>
-            <numerusform>Переместить %n файлов ({size}) в корзину?
+            <numerusform>Переместить %Ln файлов ({size}) в корзину?
 
 В каждой группе остаётся хотя бы одна фотография. Вернуть файлы можно командой «Отменить последнюю очистку».</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Moved %n file(s) ({size}) to the Trash.</source>
+        <source>Moved %Ln file(s) ({size}) to the Trash.</source>
         <translation>
-            <numerusform>%n файл ({size}) перемещён в корзину.</numerusform>
-            <numerusform>%n файла ({size}) перемещены в корзину.</numerusform>
-            <numerusform>%n файлов ({size}) перемещены в корзину.</numerusform>
+            <numerusform>%Ln файл ({size}) перемещён в корзину.</numerusform>
+            <numerusform>%Ln файла ({size}) перемещены в корзину.</numerusform>
+            <numerusform>%Ln файлов ({size}) перемещены в корзину.</numerusform>
         </translation>
     </message>
     <message>
@@ -71,11 +71,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Некоторые файлы не перемещены</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) stayed where they were:</source>
+        <source>%Ln file(s) stayed where they were:</source>
         <translation>
-            <numerusform>%n файл остался на месте:</numerusform>
-            <numerusform>%n файла остались на месте:</numerusform>
-            <numerusform>%n файлов остались на месте:</numerusform>
+            <numerusform>%Ln файл остался на месте:</numerusform>
+            <numerusform>%Ln файла остались на месте:</numerusform>
+            <numerusform>%Ln файлов остались на месте:</numerusform>
         </translation>
     </message>
     <message>
@@ -131,11 +131,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Не удаётся прочитать {path}: {reason}</translation>
     </message>
     <message numerus="yes">
-        <source>%n copy(s) of {path} in {folders}, best match first.</source>
+        <source>%Ln copy(s) of {path} in {folders}, best match first.</source>
         <translation>
-            <numerusform>%n копия {path} в {folders}, сначала самые похожие.</numerusform>
-            <numerusform>%n копии {path} в {folders}, сначала самые похожие.</numerusform>
-            <numerusform>%n копий {path} в {folders}, сначала самые похожие.</numerusform>
+            <numerusform>%Ln копия {path} в {folders}, сначала самые похожие.</numerusform>
+            <numerusform>%Ln копии {path} в {folders}, сначала самые похожие.</numerusform>
+            <numerusform>%Ln копий {path} в {folders}, сначала самые похожие.</numerusform>
         </translation>
     </message>
     <message>
@@ -150,19 +150,19 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>идентичны</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n фотография</numerusform>
-            <numerusform>%n фотографии</numerusform>
-            <numerusform>%n фотографий</numerusform>
+            <numerusform>%Ln фотография</numerusform>
+            <numerusform>%Ln фотографии</numerusform>
+            <numerusform>%Ln фотографий</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n to trash</source>
+        <source>%Ln to trash</source>
         <translation>
-            <numerusform>%n в корзину</numerusform>
-            <numerusform>%n в корзину</numerusform>
-            <numerusform>%n в корзину</numerusform>
+            <numerusform>%Ln в корзину</numerusform>
+            <numerusform>%Ln в корзину</numerusform>
+            <numerusform>%Ln в корзину</numerusform>
         </translation>
     </message>
 </context>
@@ -173,11 +173,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>идентичны</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n фотография</numerusform>
-            <numerusform>%n фотографии</numerusform>
-            <numerusform>%n фотографий</numerusform>
+            <numerusform>%Ln фотография</numerusform>
+            <numerusform>%Ln фотографии</numerusform>
+            <numerusform>%Ln фотографий</numerusform>
         </translation>
     </message>
 </context>
@@ -200,11 +200,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>(путь неизвестен)</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s):</source>
+        <source>%Ln photo(s):</source>
         <translation>
-            <numerusform>%n фотография:</numerusform>
-            <numerusform>%n фотографии:</numerusform>
-            <numerusform>%n фотографий:</numerusform>
+            <numerusform>%Ln фотография:</numerusform>
+            <numerusform>%Ln фотографии:</numerusform>
+            <numerusform>%Ln фотографий:</numerusform>
         </translation>
     </message>
 </context>
@@ -294,11 +294,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Поиск не удался</translation>
     </message>
     <message numerus="yes">
-        <source>Found %n copy(s) of {name}.</source>
+        <source>Found %Ln copy(s) of {name}.</source>
         <translation>
-            <numerusform>Найдена %n копия {name}.</numerusform>
-            <numerusform>Найдены %n копии {name}.</numerusform>
-            <numerusform>Найдено %n копий {name}.</numerusform>
+            <numerusform>Найдена %Ln копия {name}.</numerusform>
+            <numerusform>Найдены %Ln копии {name}.</numerusform>
+            <numerusform>Найдено %Ln копий {name}.</numerusform>
         </translation>
     </message>
     <message>
@@ -334,11 +334,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Результаты не сохранены</translation>
     </message>
     <message numerus="yes">
-        <source>Saved %n group(s) to {path}.</source>
+        <source>Saved %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>%n группа сохранена в {path}.</numerusform>
-            <numerusform>%n группы сохранены в {path}.</numerusform>
-            <numerusform>%n групп сохранены в {path}.</numerusform>
+            <numerusform>%Ln группа сохранена в {path}.</numerusform>
+            <numerusform>%Ln группы сохранены в {path}.</numerusform>
+            <numerusform>%Ln групп сохранены в {path}.</numerusform>
         </translation>
     </message>
     <message>
@@ -350,11 +350,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Не удаётся открыть результаты</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
+        <source>%Ln file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
         <translation>
-            <numerusform>%n файл с тех пор изменился или исчез: он указан среди файлов, которые не удалось прочитать, и не будет перемещён.</numerusform>
-            <numerusform>%n файла с тех пор изменились или исчезли: они указаны среди файлов, которые не удалось прочитать, и не будут перемещены.</numerusform>
-            <numerusform>%n файлов с тех пор изменились или исчезли: они указаны среди файлов, которые не удалось прочитать, и не будут перемещены.</numerusform>
+            <numerusform>%Ln файл с тех пор изменился или исчез: он указан среди файлов, которые не удалось прочитать, и не будет перемещён.</numerusform>
+            <numerusform>%Ln файла с тех пор изменились или исчезли: они указаны среди файлов, которые не удалось прочитать, и не будут перемещены.</numerusform>
+            <numerusform>%Ln файлов с тех пор изменились или исчезли: они указаны среди файлов, которые не удалось прочитать, и не будут перемещены.</numerusform>
         </translation>
     </message>
     <message>
@@ -465,11 +465,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Это не папка: {path}</translation>
     </message>
     <message numerus="yes">
-        <source>Added %n folder(s). Press Scan to look for duplicates.</source>
+        <source>Added %Ln folder(s). Press Scan to look for duplicates.</source>
         <translation>
-            <numerusform>Добавлена %n папка. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
-            <numerusform>Добавлены %n папки. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
-            <numerusform>Добавлено %n папок. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
+            <numerusform>Добавлена %Ln папка. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
+            <numerusform>Добавлены %Ln папки. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
+            <numerusform>Добавлено %Ln папок. Нажмите «Сканировать», чтобы найти дубликаты.</numerusform>
         </translation>
     </message>
     <message>
@@ -481,11 +481,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Не удалось записать {path}: {reason}</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n group(s) to {path}.</source>
+        <source>Exported %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>%n группа экспортирована в {path}.</numerusform>
-            <numerusform>%n группы экспортированы в {path}.</numerusform>
-            <numerusform>%n групп экспортированы в {path}.</numerusform>
+            <numerusform>%Ln группа экспортирована в {path}.</numerusform>
+            <numerusform>%Ln группы экспортированы в {path}.</numerusform>
+            <numerusform>%Ln групп экспортированы в {path}.</numerusform>
         </translation>
     </message>
     <message>
@@ -505,11 +505,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Сканировать</translation>
     </message>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to Trash…</source>
+        <source>Move %Ln file(s) ({size}) to Trash…</source>
         <translation>
-            <numerusform>Переместить %n файл ({size}) в корзину…</numerusform>
-            <numerusform>Переместить %n файла ({size}) в корзину…</numerusform>
-            <numerusform>Переместить %n файлов ({size}) в корзину…</numerusform>
+            <numerusform>Переместить %Ln файл ({size}) в корзину…</numerusform>
+            <numerusform>Переместить %Ln файла ({size}) в корзину…</numerusform>
+            <numerusform>Переместить %Ln файлов ({size}) в корзину…</numerusform>
         </translation>
     </message>
 </context>
@@ -648,11 +648,11 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Файлы, которые не удалось прочитать</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) could not be read and were left out of the scan.</source>
+        <source>%Ln file(s) could not be read and were left out of the scan.</source>
         <translation>
-            <numerusform>%n файл не удалось прочитать, он не вошёл в сканирование.</numerusform>
-            <numerusform>%n файла не удалось прочитать, они не вошли в сканирование.</numerusform>
-            <numerusform>%n файлов не удалось прочитать, они не вошли в сканирование.</numerusform>
+            <numerusform>%Ln файл не удалось прочитать, он не вошёл в сканирование.</numerusform>
+            <numerusform>%Ln файла не удалось прочитать, они не вошли в сканирование.</numerusform>
+            <numerusform>%Ln файлов не удалось прочитать, они не вошли в сканирование.</numerusform>
         </translation>
     </message>
     <message>
@@ -691,27 +691,27 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>↑/↓ группы · ←/→ фотографии · Пробел оставить/в корзину · Del в корзину · N не дубликат · Enter крупно · правый щелчок — ещё</translation>
     </message>
     <message numerus="yes">
-        <source>Group {number} of {count} — %n photo(s), {size} reclaimable</source>
+        <source>Group {number} of {count} — %Ln photo(s), {size} reclaimable</source>
         <translation>
-            <numerusform>Группа {number} из {count} — %n фотография, можно освободить {size}</numerusform>
-            <numerusform>Группа {number} из {count} — %n фотографии, можно освободить {size}</numerusform>
-            <numerusform>Группа {number} из {count} — %n фотографий, можно освободить {size}</numerusform>
+            <numerusform>Группа {number} из {count} — %Ln фотография, можно освободить {size}</numerusform>
+            <numerusform>Группа {number} из {count} — %Ln фотографии, можно освободить {size}</numerusform>
+            <numerusform>Группа {number} из {count} — %Ln фотографий, можно освободить {size}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n group(s)</source>
+        <source>%Ln group(s)</source>
         <translation>
-            <numerusform>%n группа</numerusform>
-            <numerusform>%n группы</numerusform>
-            <numerusform>%n групп</numerusform>
+            <numerusform>%Ln группа</numerusform>
+            <numerusform>%Ln группы</numerusform>
+            <numerusform>%Ln групп</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n copy(s)</source>
+        <source>%Ln copy(s)</source>
         <translation>
-            <numerusform>%n копия</numerusform>
-            <numerusform>%n копии</numerusform>
-            <numerusform>%n копий</numerusform>
+            <numerusform>%Ln копия</numerusform>
+            <numerusform>%Ln копии</numerusform>
+            <numerusform>%Ln копий</numerusform>
         </translation>
     </message>
 </context>
@@ -738,27 +738,27 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Сканирование не удалось</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) could not be read</source>
+        <source>%Ln file(s) could not be read</source>
         <translation>
-            <numerusform>%n файл не удалось прочитать</numerusform>
-            <numerusform>%n файла не удалось прочитать</numerusform>
-            <numerusform>%n файлов не удалось прочитать</numerusform>
+            <numerusform>%Ln файл не удалось прочитать</numerusform>
+            <numerusform>%Ln файла не удалось прочитать</numerusform>
+            <numerusform>%Ln файлов не удалось прочитать</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Scanned %n photo(s) in {seconds} s ({cached} from the cache).</source>
+        <source>Scanned %Ln photo(s) in {seconds} s ({cached} from the cache).</source>
         <translation>
-            <numerusform>Просканирована %n фотография за {seconds} с (из кэша: {cached}).</numerusform>
-            <numerusform>Просканированы %n фотографии за {seconds} с (из кэша: {cached}).</numerusform>
-            <numerusform>Просканировано %n фотографий за {seconds} с (из кэша: {cached}).</numerusform>
+            <numerusform>Просканирована %Ln фотография за {seconds} с (из кэша: {cached}).</numerusform>
+            <numerusform>Просканированы %Ln фотографии за {seconds} с (из кэша: {cached}).</numerusform>
+            <numerusform>Просканировано %Ln фотографий за {seconds} с (из кэша: {cached}).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>No duplicates among %n photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
+        <source>No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
         <translation>
-            <numerusform>Среди %n фотографии при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
-            <numerusform>Среди %n фотографий при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
-            <numerusform>Среди %n фотографий при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
+            <numerusform>Среди %Ln фотографии при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
+            <numerusform>Среди %Ln фотографий при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
+            <numerusform>Среди %Ln фотографий при такой похожести дубликатов нет. Сдвиньте ползунок к «Мягко», чтобы найти менее строгие совпадения, или просканируйте другие папки.</numerusform>
         </translation>
     </message>
 </context>

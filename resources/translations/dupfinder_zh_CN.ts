@@ -4,9 +4,9 @@
 <context>
     <name>CleanupActions</name>
     <message numerus="yes">
-        <source>Marked %n file(s) for the trash.</source>
+        <source>Marked %Ln file(s) for the trash.</source>
         <translation>
-            <numerusform>已将 %n 个文件标记为移到回收站。</numerusform>
+            <numerusform>已将 %Ln 个文件标记为移到回收站。</numerusform>
         </translation>
     </message>
     <message>
@@ -41,19 +41,19 @@
         <translation>移到回收站</translation>
     </message>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to the Trash?
+        <source>Move %Ln file(s) ({size}) to the Trash?
 
 Each group keeps at least one photo. You can put them back with “Undo last cleanup”.</source>
         <translation>
-            <numerusform>将 %n 个文件（{size}）移到回收站？
+            <numerusform>将 %Ln 个文件（{size}）移到回收站？
 
 每组至少保留一张照片。可用“撤销上次清理”把它们放回原处。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Moved %n file(s) ({size}) to the Trash.</source>
+        <source>Moved %Ln file(s) ({size}) to the Trash.</source>
         <translation>
-            <numerusform>已将 %n 个文件（{size}）移到回收站。</numerusform>
+            <numerusform>已将 %Ln 个文件（{size}）移到回收站。</numerusform>
         </translation>
     </message>
     <message>
@@ -61,9 +61,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>部分文件未移动</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) stayed where they were:</source>
+        <source>%Ln file(s) stayed where they were:</source>
         <translation>
-            <numerusform>%n 个文件留在原处：</numerusform>
+            <numerusform>%Ln 个文件留在原处：</numerusform>
         </translation>
     </message>
     <message>
@@ -119,9 +119,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message numerus="yes">
-        <source>%n copy(s) of {path} in {folders}, best match first.</source>
+        <source>%Ln copy(s) of {path} in {folders}, best match first.</source>
         <translation>
-            <numerusform>在 {folders} 中找到 {path} 的 %n 个副本，最佳匹配在前。</numerusform>
+            <numerusform>在 {folders} 中找到 {path} 的 %Ln 个副本，最佳匹配在前。</numerusform>
         </translation>
     </message>
     <message>
@@ -136,15 +136,15 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>完全相同</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n 张照片</numerusform>
+            <numerusform>%Ln 张照片</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n to trash</source>
+        <source>%Ln to trash</source>
         <translation>
-            <numerusform>%n 张待删除</numerusform>
+            <numerusform>%Ln 张待删除</numerusform>
         </translation>
     </message>
 </context>
@@ -155,9 +155,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>完全相同</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s)</source>
+        <source>%Ln photo(s)</source>
         <translation>
-            <numerusform>%n 张照片</numerusform>
+            <numerusform>%Ln 张照片</numerusform>
         </translation>
     </message>
 </context>
@@ -180,9 +180,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>（未知路径）</translation>
     </message>
     <message numerus="yes">
-        <source>%n photo(s):</source>
+        <source>%Ln photo(s):</source>
         <translation>
-            <numerusform>%n 张照片：</numerusform>
+            <numerusform>%Ln 张照片：</numerusform>
         </translation>
     </message>
 </context>
@@ -272,9 +272,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>搜索失败</translation>
     </message>
     <message numerus="yes">
-        <source>Found %n copy(s) of {name}.</source>
+        <source>Found %Ln copy(s) of {name}.</source>
         <translation>
-            <numerusform>找到 {name} 的 %n 个副本。</numerusform>
+            <numerusform>找到 {name} 的 %Ln 个副本。</numerusform>
         </translation>
     </message>
     <message>
@@ -310,9 +310,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>结果未保存</translation>
     </message>
     <message numerus="yes">
-        <source>Saved %n group(s) to {path}.</source>
+        <source>Saved %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>已将 %n 个组保存到 {path}。</numerusform>
+            <numerusform>已将 %Ln 个组保存到 {path}。</numerusform>
         </translation>
     </message>
     <message>
@@ -324,9 +324,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>无法打开结果</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
+        <source>%Ln file(s) changed or vanished since: listed under the files that could not be read, and never moved.</source>
         <translation>
-            <numerusform>此后有 %n 个文件已更改或消失：它们列在无法读取的文件中，绝不会被移动。</numerusform>
+            <numerusform>此后有 %Ln 个文件已更改或消失：它们列在无法读取的文件中，绝不会被移动。</numerusform>
         </translation>
     </message>
     <message>
@@ -437,9 +437,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>不是文件夹：{path}</translation>
     </message>
     <message numerus="yes">
-        <source>Added %n folder(s). Press Scan to look for duplicates.</source>
+        <source>Added %Ln folder(s). Press Scan to look for duplicates.</source>
         <translation>
-            <numerusform>已添加 %n 个文件夹。点击“扫描”查找重复项。</numerusform>
+            <numerusform>已添加 %Ln 个文件夹。点击“扫描”查找重复项。</numerusform>
         </translation>
     </message>
     <message>
@@ -451,9 +451,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n group(s) to {path}.</source>
+        <source>Exported %Ln group(s) to {path}.</source>
         <translation>
-            <numerusform>已将 %n 个组导出到 {path}。</numerusform>
+            <numerusform>已将 %Ln 个组导出到 {path}。</numerusform>
         </translation>
     </message>
     <message>
@@ -473,9 +473,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>扫描</translation>
     </message>
     <message numerus="yes">
-        <source>Move %n file(s) ({size}) to Trash…</source>
+        <source>Move %Ln file(s) ({size}) to Trash…</source>
         <translation>
-            <numerusform>将 %n 个文件（{size}）移到回收站…</numerusform>
+            <numerusform>将 %Ln 个文件（{size}）移到回收站…</numerusform>
         </translation>
     </message>
 </context>
@@ -614,9 +614,9 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>无法读取的文件</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) could not be read and were left out of the scan.</source>
+        <source>%Ln file(s) could not be read and were left out of the scan.</source>
         <translation>
-            <numerusform>%n 个文件无法读取，已从扫描中略过。</numerusform>
+            <numerusform>%Ln 个文件无法读取，已从扫描中略过。</numerusform>
         </translation>
     </message>
     <message>
@@ -655,21 +655,21 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>↑/↓ 切换组 · ←/→ 切换照片 · 空格 保留/删除 · Del 删除 · N 不是重复项 · Enter 放大 · 右键查看更多</translation>
     </message>
     <message numerus="yes">
-        <source>Group {number} of {count} — %n photo(s), {size} reclaimable</source>
+        <source>Group {number} of {count} — %Ln photo(s), {size} reclaimable</source>
         <translation>
-            <numerusform>第 {number} 组，共 {count} 组 — %n 张照片，可释放 {size}</numerusform>
+            <numerusform>第 {number} 组，共 {count} 组 — %Ln 张照片，可释放 {size}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n group(s)</source>
+        <source>%Ln group(s)</source>
         <translation>
-            <numerusform>%n 个组</numerusform>
+            <numerusform>%Ln 个组</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n copy(s)</source>
+        <source>%Ln copy(s)</source>
         <translation>
-            <numerusform>%n 个副本</numerusform>
+            <numerusform>%Ln 个副本</numerusform>
         </translation>
     </message>
 </context>
@@ -696,21 +696,21 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>扫描失败</translation>
     </message>
     <message numerus="yes">
-        <source>%n file(s) could not be read</source>
+        <source>%Ln file(s) could not be read</source>
         <translation>
-            <numerusform>%n 个文件无法读取</numerusform>
+            <numerusform>%Ln 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Scanned %n photo(s) in {seconds} s ({cached} from the cache).</source>
+        <source>Scanned %Ln photo(s) in {seconds} s ({cached} from the cache).</source>
         <translation>
-            <numerusform>已扫描 %n 张照片，用时 {seconds} 秒（{cached} 张来自缓存）。</numerusform>
+            <numerusform>已扫描 %Ln 张照片，用时 {seconds} 秒（{cached} 张来自缓存）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>No duplicates among %n photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
+        <source>No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser matches, or scan other folders.</source>
         <translation>
-            <numerusform>在此相似度下，%n 张照片中没有重复项。把滑块移向“宽松”可找到更宽松的匹配，或扫描其他文件夹。</numerusform>
+            <numerusform>在此相似度下，%Ln 张照片中没有重复项。把滑块移向“宽松”可找到更宽松的匹配，或扫描其他文件夹。</numerusform>
         </translation>
     </message>
 </context>

@@ -16,7 +16,7 @@ import pocatalog  # noqa: E402
 
 LANGUAGES = ("zh_CN", "ru")
 NUMERUS_FORMS = {"en": 2, "zh_CN": 1, "ru": 3}
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%n|%\(default\)s")
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%L?n|%\(default\)s")
 
 
 def ts_messages(lang: str) -> list[ET.Element]:
