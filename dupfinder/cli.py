@@ -356,7 +356,9 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict
             alike = _("identical") if member.identical else f"{member.similarity:5.1f} %"
             tags = " ★ " + _("best") if member.image == group.keeper else ""
             tags += " (" + _("protected") + ")" if image.file.protected else ""
-            tags += f" ({notes[member.image]})" if notes and member.image in notes else ""  # reopened results
+            tags += (
+                f" ({core_message(notes[member.image])})" if notes and member.image in notes else ""
+            )  # reopened results
             alike = pad(alike, 9, right=True)
             print(
                 f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike}  "
@@ -450,10 +452,10 @@ def trash_command(
         done = ngettext("Moved {n} file ({size}) to the trash.", "Moved {n} files ({size}) to the trash.", moved)
     print(done.format(n=moved, size=human_bytes(outcome.bytes_moved)))
     for item in outcome.refused:
-        print("  " + _("kept {path}: {reason}").format(path=printable(item.path), reason=item.reason))
+        print("  " + _("kept {path}: {reason}").format(path=printable(item.path), reason=core_message(item.reason)))
     for item in outcome.failed:
-        print("  " + _("could not move {path}: {reason}").format(path=printable(item.path), reason=item.reason),
-              file=sys.stderr)  # fmt: skip
+        failed = _("could not move {path}: {reason}")
+        print("  " + failed.format(path=printable(item.path), reason=core_message(item.reason)), file=sys.stderr)
     if not dry_run and outcome.moved:
         print(_("Undo with: dupfinder undo"))
     return EXIT_PROBLEM if outcome.failed else EXIT_OK

@@ -186,8 +186,56 @@ def problem_reason(problem) -> str:
     return f"{kind}: {problem.detail}" if problem.detail else kind
 
 
+# Why the cleanup kept or could not move a file (core/cleanup: plan.py, checks.py, trash.py, mover.py), and the
+# saved results' notes; {detail} and {path} are shown as they came.
+_CORE_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"not in any duplicate group", N_("not in any duplicate group")),
+    (r"it is the copy kept for its group", N_("it is the copy kept for its group")),
+    (r"it is in a protected folder", N_("it is in a protected folder")),
+    (r"it is the same file as the kept copy (?P<path>.+)", N_("it is the same file as the kept copy {path}")),
+    (r"it is the same file as (?P<path>.+), moved once", N_("it is the same file as {path}, moved once")),
+    (r"moved or deleted since the scan", N_("moved or deleted since the scan")),
+    (r"cannot be checked: (?P<detail>.+)", N_("cannot be checked: {detail}")),
+    (r"it is a symbolic link; only real files are moved to the trash",
+     N_("it is a symbolic link; only real files are moved to the trash")),
+    (r"it is no longer a regular file", N_("it is no longer a regular file")),
+    (r"replaced by another file since the scan", N_("replaced by another file since the scan")),
+    (r"changed since the scan \(size differs\)", N_("changed since the scan (size differs)")),
+    (r"changed since the scan \(modification time differs\)", N_("changed since the scan (modification time differs)")),
+    (r"changed since the scan \(content differs\)", N_("changed since the scan (content differs)")),
+    (r"changed since the scan \(rewritten, relinked or its permissions changed\)",
+     N_("changed since the scan (rewritten, relinked or its permissions changed)")),
+    (r"cannot be read to check it: (?P<detail>.+)", N_("cannot be read to check it: {detail}")),
+    (r"cannot be decoded to compare it afresh \((?P<detail>.+)\)",
+     N_("cannot be decoded to compare it afresh ({detail})")),
+    (r"its bytes no longer equal those of (?P<path>.+)", N_("its bytes no longer equal those of {path}")),
+    (r"a fresh look finds it (?P<n>\d+) bits from (?P<path>.+) \(the groups allow (?P<limit>\d+)\)",
+     N_("a fresh look finds it {n} bits from {path} (the groups allow {limit})")),
+    (r"no copy that stays is still alike to it: (?P<detail>.+)",
+     N_("no copy that stays is still alike to it: {detail}")),
+    (r"no other copy of this photo is still in place unchanged \(kept: (?P<path>.+)\)",
+     N_("no other copy of this photo is still in place unchanged (kept: {path})")),
+    (r"not attempted: the action log cannot be written \((?P<detail>.+)\)",
+     N_("not attempted: the action log cannot be written ({detail})")),
+    (r"the trash refused it: (?P<detail>.+) \(and it is no longer in place: look in the trash\)",
+     N_("the trash refused it: {detail} (and it is no longer in place: look in the trash)")),
+    (r"the trash refused it: (?P<detail>.+)", N_("the trash refused it: {detail}")),
+    (r"the trash cannot record it: (?P<detail>.+)", N_("the trash cannot record it: {detail}")),
+    (r"no free name in the trash", N_("no free name in the trash")),
+    (r"it changed just before the move; left in place", N_("it changed just before the move; left in place")),
+    (r"changed since saved", N_("changed since saved")),
+    (r"missing", N_("missing")),
+)  # fmt: skip
+_CORE_RES = tuple((re.compile(pattern, re.DOTALL), message) for pattern, message in _CORE_PHRASES)
+
+
 def core_message(message: str) -> str:
-    """A message of the core's cleanup (undo's report, a refused mark) in the current language; others as they are."""
+    """A message of the core's cleanup (undo's report, a refused mark, why a file was kept or not moved) in the
+    current language; others as they are."""
+    for pattern, template in _CORE_RES:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(template).format(**match.groupdict())
     fixed = {
         "This photo is in a protected folder: it is always kept.": _(
             "This photo is in a protected folder: it is always kept."

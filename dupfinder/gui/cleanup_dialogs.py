@@ -38,7 +38,7 @@ def trash_message(trash_report) -> str:
 
 def open_trash_trouble(parent: QWidget, trash_report) -> QMessageBox | None:
     """Lists the refused and failed files, if any."""
-    trouble = [f"{item.path}: {item.reason}" for item in (*trash_report.refused, *trash_report.failed)]
+    trouble = [f"{item.path}: {core_message(item.reason)}" for item in (*trash_report.refused, *trash_report.failed)]
     if not trouble:
         return None
     box = QMessageBox(

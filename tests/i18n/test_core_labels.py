@@ -55,3 +55,16 @@ def test_problem_kinds_and_undo_messages(language):
         "Из корзины восстановлено 2 файла. 1 не удалось восстановить, он остаётся в корзине."
     )
     assert core_message("a message the catalogue does not know") == "a message the catalogue does not know"
+
+
+def test_cleanup_reasons(language):
+    language("zh_CN")
+    assert core_message("changed since the scan (size differs)") == "扫描后已更改（大小不同）"
+    assert core_message("the trash refused it: Read-only file system") == "回收站拒绝了它：Read-only file system"
+    language("ru")
+    assert (
+        core_message("it is the same file as the kept copy /p/a.jpg")
+        == "это тот же файл, что и оставляемая копия /p/a.jpg"
+    )
+    language("en")
+    assert core_message("changed since the scan (size differs)") == "changed since the scan (size differs)"
