@@ -22,6 +22,7 @@ from dupfinder.core.ignore import IgnoreList, IgnoreListError, photo_of_record, 
 from dupfinder.core.library.find import find_in_folders
 from dupfinder.core.models import ImageRecord, Problem, ProblemKind
 from dupfinder.core.options import DEFAULT_EXTENSIONS, HashKind, ScanOptions
+from dupfinder.formatting import core_message
 from dupfinder.gui.library_dialogs import ExclusionsDialog, FindCopiesDialog, IgnoredPairsDialog
 from dupfinder.gui.threshold import exact_preset
 from dupfinder.gui.translation import Tr
@@ -283,7 +284,7 @@ class LibraryActionsMixin:
             return False
         stale = [
             Problem(saved.result.images[i].path, ProblemKind.MISSING if state == saved_results.MISSING
-                    else ProblemKind.UNREADABLE, f"{state} (results saved {saved.saved_at})")
+                    else ProblemKind.UNREADABLE, stale_detail(state, saved.saved_at))
             for i, state in sorted(saved.stale.items())
         ]  # fmt: skip
         result, _, marks, warnings = saved_results.regroup_saved(saved, saved.threshold_bits)
@@ -309,6 +310,11 @@ class LibraryActionsMixin:
         opened = LibraryActions.tr("Opened results saved {date}.").format(date=saved.saved_at)
         self.statusBar().showMessage(opened + note, 0 if stale else 15000)
         return True
+
+
+def stale_detail(state: str, saved_at: str) -> str:
+    """'changed since saved (results saved 2026-…)', in the app's language."""
+    return LibraryActions.tr("{state} (results saved {date})").format(state=core_message(state), date=saved_at)
 
 
 def _query_record(query) -> ImageRecord:

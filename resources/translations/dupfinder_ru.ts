@@ -361,6 +361,10 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <source>Opened results saved {date}.</source>
         <translation>Открыты результаты, сохранённые {date}.</translation>
     </message>
+    <message>
+        <source>{state} (results saved {date})</source>
+        <translation>{state} (результаты сохранены {date})</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -333,6 +333,10 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <source>Opened results saved {date}.</source>
         <translation>已打开保存于 {date} 的结果。</translation>
     </message>
+    <message>
+        <source>{state} (results saved {date})</source>
+        <translation>{state}（结果保存于 {date}）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
