@@ -19,6 +19,7 @@ from dupfinder.core import report
 from dupfinder.core.cache import check_cache_path
 from dupfinder.core.distributed import DaskUnavailable
 from dupfinder.core.grouping import regroup
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import DEFAULT_EXTENSIONS, DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled
@@ -33,7 +34,15 @@ from dupfinder.core.report_files import (
 )
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import core_message, human_bytes, human_count, human_duration, problem_reason, progress_text
+from dupfinder.formatting import (
+    core_message,
+    difference_text,
+    human_bytes,
+    human_count,
+    human_duration,
+    problem_reason,
+    progress_text,
+)
 from dupfinder.i18n import _, ngettext
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -57,20 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     how = scan.add_argument_group(_("how alike is alike"))
     how.add_argument(
         "--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
-        help=_("strict: the same picture resized/recompressed; normal: also light edits; loose: also crops, "
-               "text, stickers (default: %(default)s)"),
+        help=_("strict: the same picture resized/recompressed; normal: also edited, mirrored, turned, cropped, "
+               "stickered copies, each confirmed by a second measure; loose: also trusts the hash alone where that "
+               "measure found nothing to compare (default: %(default)s)"),
     )  # fmt: skip
     how.add_argument(
         "--max-distance", type=int, metavar="BITS", help=_("maximum Hamming distance (overrides --preset)")
     )
     how.add_argument(
         "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
-        help=_("fingerprint used to compare images (default: %(default)s)"),
+        help=_("fingerprint used to compare images (default: %(default)s; the others decide by the hash alone)"),
     )  # fmt: skip
     how.add_argument(
-        "--turned", action="store_true",
-        help=_("also find copies that are mirrored or turned by 90/180/270 degrees (phash/dhash only; about 14x "
-               "more comparisons, no more decoding)"),
+        "--hash-only", action="store_true",
+        help=_("decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
+               "merely alike pictures at loose settings (as before matching existed; the default confirms every "
+               "candidate on a small decode of both pictures)"),
     )  # fmt: skip
     which = scan.add_argument_group(_("which files"))
     which.add_argument(
@@ -97,8 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--trash-duplicates", action="store_true",
         help=_("move every copy but the best-resolution one of each group to the system trash"),
     )  # fmt: skip
-    act.add_argument("--dry-run", action="store_true", help=_("with --trash-duplicates: show what would be moved"))
-    act.add_argument("--yes", action="store_true", help=_("with --trash-duplicates: do not ask for confirmation"))
+    act.add_argument(
+        "--move-duplicates-to", metavar="DIR",
+        help=_("instead of the trash, move those copies into DIR, under their path relative to the scanned folder "
+               "(for servers without a desktop trash; same checks, undone by `dupfinder undo`)"),
+    )  # fmt: skip
+    act.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_("with --trash-duplicates or --move-duplicates-to: show what would move"),
+    )
+    act.add_argument(
+        "--yes", action="store_true", help=_("with --trash-duplicates or --move-duplicates-to: do not ask first")
+    )
     perf = scan.add_argument_group(_("performance"))
     perf.add_argument("--no-cache", action="store_true", help=_("do not read or write the fingerprint cache"))
     perf.add_argument("--cache", metavar="FILE", help=_("fingerprint cache file (default: in the user cache folder)"))
@@ -110,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     cli_library.add_scan_arguments(scan)  # --exclude, --no-default-excludes, --save
 
-    undo = commands.add_parser("undo", help=_("restore the files moved to the trash by the last cleanup"))
+    undo = commands.add_parser(
+        "undo",
+        help=_("restore the files moved by the last cleanup (from the trash or the --move-duplicates-to folder)"),
+    )
     undo.add_argument(
         "--list",
         action="store_true",
@@ -158,6 +183,7 @@ def scan_command(args: argparse.Namespace) -> int:
     hash_kind = HashKind(args.hash)
     try:
         check_folders([*args.folders, *args.protect])
+        check_move_destination(args)
         targets = report_targets(args)
         cli_library.check_save_target(args.save)
         options = ScanOptions(
@@ -170,7 +196,7 @@ def scan_command(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_path=args.cache,
             workers=args.workers,
-            match_turned=args.turned,
+            confirm=not args.hash_only,
             exclude=cli_library.exclude_patterns(args),
             dask_scheduler=args.dask,
         )
@@ -207,6 +233,11 @@ def scan_command(args: argparse.Namespace) -> int:
     if args.trash_duplicates:
         status = trash_command(result, groups, marks, threshold, dry_run=args.dry_run, assume_yes=args.yes)
         return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
+    if args.move_duplicates_to is not None:
+        status = move_command(
+            result, groups, marks, threshold, args.move_duplicates_to, dry_run=args.dry_run, assume_yes=args.yes
+        )
+        return status if status != EXIT_OK else (EXIT_OK if written else EXIT_PROBLEM)
     return EXIT_OK if written else EXIT_PROBLEM
 
 
@@ -217,6 +248,20 @@ def check_folders(folders: Sequence[str]) -> None:
             raise ValueError(_("an empty folder name was given (use . for the current folder)"))
         if not os.path.lexists(os.path.expanduser(folder)):
             raise ValueError(_("no such folder: {path}").format(path=printable(folder)))
+
+
+def check_move_destination(args: argparse.Namespace) -> None:
+    """--move-duplicates-to: not with --trash-duplicates, and a folder that may receive the copies (not a symlink,
+    not inside a scanned folder nor holding one), checked before scanning."""
+    if args.move_duplicates_to is None:
+        return
+    if args.trash_duplicates:
+        raise ValueError(_("--trash-duplicates and --move-duplicates-to cannot be used together"))
+    from dupfinder.core.cleanup import destination_problem
+
+    problem = destination_problem(args.move_duplicates_to, [*args.folders, *args.protect])
+    if problem is not None:
+        raise ValueError(f"--move-duplicates-to: {printable(problem)}")
 
 
 def parse_extensions(text: str | None) -> frozenset[str]:
@@ -353,17 +398,16 @@ def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict
             image = result.images[member.image]
             fp = image.fingerprint
             action = pad(keep if member.image not in marks else trash, width)
-            alike = _("identical") if member.identical else f"{member.similarity:5.1f} %"
+            alike = pad(_("identical") if member.identical else f"{member.similarity:5.1f} %", 9, right=True)
             tags = " ★ " + _("best") if member.image == group.keeper else ""
             tags += " (" + _("protected") + ")" if image.file.protected else ""
-            tags += (
-                f" ({core_message(notes[member.image])})" if notes and member.image in notes else ""
-            )  # reopened results
-            alike = pad(alike, 9, right=True)
+            tags += f" ({core_message(notes[member.image])})" if notes and member.image in notes else ""  # reopened
+            how = difference_text(difference(result, group.reference, member.image)) or _("reference")
             print(
                 f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike}  "
                 f"{printable(image.path)}{tags}"
             )
+            print(f"{'':>38}{how}")
         print()
 
 
@@ -461,6 +505,48 @@ def trash_command(
     return EXIT_PROBLEM if outcome.failed else EXIT_OK
 
 
+def move_command(
+    result: ScanResult, groups: Sequence[Group], marks, threshold: int, folder: str, *, dry_run: bool, assume_yes: bool
+) -> int:
+    """--move-duplicates-to DIR: as trash_command, into DIR/<path relative to its scanned folder>."""
+    from dupfinder.core.cleanup import move_files
+
+    folder = os.path.abspath(os.path.expanduser(folder))
+    shown = printable(folder)
+    if not marks:
+        print(_("Nothing to move to {folder}.").format(folder=shown))
+        return EXIT_OK
+    count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
+    if not dry_run and not assume_yes:
+        if not sys.stdin.isatty():
+            print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
+            return EXIT_USAGE
+        question = ngettext("Move {n} file ({size}) to {folder}? [y/N] ",
+                            "Move {n} files ({size}) to {folder}? [y/N] ", count)  # fmt: skip
+        answer = input(question.format(n=count, size=size, folder=shown))
+        if answer.strip().lower() not in {"y", "yes", *_("y|yes").lower().split("|")}:
+            print(_("Nothing was moved."))
+            return EXIT_OK
+    outcome = move_files(result, groups, marks, destination_dir=folder, max_distance_bits=threshold, dry_run=dry_run)
+    moved = len(outcome.moved)
+    if dry_run:
+        done = ngettext(
+            "Would move {n} file ({size}) to {folder}.", "Would move {n} files ({size}) to {folder}.", moved
+        )
+    else:
+        done = ngettext("Moved {n} file ({size}) to {folder}.", "Moved {n} files ({size}) to {folder}.", moved)
+    print(done.format(n=moved, size=human_bytes(outcome.bytes_moved), folder=shown))
+    for item in outcome.refused:
+        print("  " + _("kept {path}: {reason}").format(path=printable(item.path), reason=core_message(item.reason)))
+    for item in outcome.failed:
+        failed = _("could not move {path}: {reason}")
+        print("  " + failed.format(path=printable(item.path), reason=printable(core_message(item.reason))),
+              file=sys.stderr)  # fmt: skip
+    if not dry_run and outcome.moved:
+        print(_("Undo with: dupfinder undo"))
+    return EXIT_PROBLEM if outcome.failed else EXIT_OK
+
+
 def undo_command() -> int:
     from dupfinder.core.cleanup import undo_last_cleanup
 
@@ -486,6 +572,7 @@ def list_last_cleanup() -> int:
     if not locations:
         print(_("There is no cleanup in the action log."))
     for location in locations:
-        where = f": {printable(location.trash_file)}" if location.trash_file else ""
+        place = location.trash_file or location.moved_to
+        where = f": {printable(place)}" if place else ""
         print(f"{printable(location.path)} — {location.state.value}{where}")
     return EXIT_OK

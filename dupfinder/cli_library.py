@@ -12,7 +12,7 @@ import sys
 from dupfinder import __version__
 from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern, effective_patterns
 from dupfinder.core.options import DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
-from dupfinder.formatting import difference_text, human_bytes, human_count, problem_reason
+from dupfinder.formatting import difference_label, human_bytes, human_count, problem_reason
 from dupfinder.i18n import _, ngettext
 
 COMMANDS = ("find", "index", "ignore", "open")
@@ -239,7 +239,7 @@ def print_find(report) -> None:
             count = len(query.matches)
             print(ngettext("{path}: {n} copy", "{path}: {n} copies", count).format(path=printable(query.path), n=count))
             for m in query.matches:
-                print(f"  {m.similarity:5.1f} %  {pad(difference_text(m.differs), 24)}  {m.width:>5}×{m.height:<5} "
+                print(f"  {m.similarity:5.1f} %  {pad(difference_label(m.differs), 24)}  {m.width:>5}×{m.height:<5} "
                       f"{human_bytes(m.size_bytes):>9}  {printable(m.path)}")  # fmt: skip
     cache = _(" ({decoded} decoded, {cached} from the cache)").format(
         decoded=human_count(report.decoded), cached=human_count(report.from_cache)

@@ -51,6 +51,21 @@ def similarity_text(similarity: float, identical: bool) -> str:
     return _("{percent} % alike").format(percent=f"{similarity:.0f}")
 
 
+def difference_text(difference) -> str:
+    """A matching.differences.Difference in one line: the label, then what confirmed it (in the current language)."""
+    if difference is None:
+        return ""
+    label = difference_label(difference.label)
+    if difference.evidence == "matched points":
+        evidence = ngettext(
+            "{n} matched point over {p} %", "{n} matched points over {p} %", difference.matched_points
+        ).format(n=difference.matched_points, p=f"{100 * difference.matched_share:.0f}")
+        return f"{label} · {evidence}"
+    if difference.evidence == "pixels":
+        return f"{label} · " + _("pixels agree")
+    return label
+
+
 def format_timestamp_ns(mtime_ns: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime_ns / 1e9))
 
@@ -59,6 +74,7 @@ _STAGE_NAME = {
     ScanStage.DISCOVERING: N_("Finding files"),
     ScanStage.FINGERPRINTING: N_("Fingerprinting"),
     ScanStage.COMPARING: N_("Comparing"),
+    ScanStage.CONFIRMING: N_("Confirming matches"),
     ScanStage.GROUPING: N_("Grouping"),
     ScanStage.TRASHING: N_("Moving to trash"),
 }
@@ -68,6 +84,7 @@ _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
     ScanStage.FINGERPRINTING: "photos",
     ScanStage.COMPARING: "files",
+    ScanStage.CONFIRMING: "photos",
     ScanStage.GROUPING: "photos",
     ScanStage.TRASHING: "files",
 }
@@ -148,7 +165,7 @@ def difference_phrase(phrase: str) -> str:
     return phrase
 
 
-def difference_text(label: str) -> str:
+def difference_label(label: str) -> str:
     """The core's English label of how a copy differs ('mirrored, smaller (50 %)'), in the current language."""
     if not label:
         return label

@@ -30,11 +30,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from dupfinder.core import paths
+from dupfinder.core.matching.windows import WINDOWS
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x64757066  # "dupf": marks the file as ours, so we never drop another program's tables
 WRITE_BATCH_ROWS = 2000  # rows per transaction: bounds what a kill can lose, costs little (no fsync per commit)
 _LOOKUP_CHUNK = 500  # paths per "IN (...)" query, well under SQLite's bound-parameter limit
@@ -44,6 +45,7 @@ _APPLICATION_ID_OFFSET = 68  # in the database header
 _COMPANIONS = ("-wal", "-shm", "-journal")
 _HASH_BYTES = 8
 _TURNED_BYTES = 7 * 2 * _HASH_BYTES
+_WINDOWS_BYTES = len(WINDOWS) * 2 * _HASH_BYTES
 _DIGEST_BYTES = 32
 
 _KEY = "path, size_bytes, mtime_ns, ctime_ns, dev, ino"
@@ -51,15 +53,21 @@ _KEY_COLUMNS = (
     "path BLOB PRIMARY KEY, size_bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,"
     " dev INTEGER NOT NULL, ino INTEGER NOT NULL"
 )
-_FP_VALUES = "width, height, format, ahash, phash, dhash, whash, taken, turned"
+_FP_VALUES = "width, height, format, ahash, phash, dhash, whash, taken, turned, windows, detail"
+_MEASURE_VALUES = "verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     f"CREATE TABLE fingerprints ({_KEY_COLUMNS}, width INTEGER NOT NULL, height INTEGER NOT NULL,"
     " format TEXT NOT NULL, ahash BLOB NOT NULL, phash BLOB NOT NULL, dhash BLOB NOT NULL, whash BLOB NOT NULL,"
-    " taken TEXT, turned BLOB NOT NULL) WITHOUT ROWID",
+    " taken TEXT, turned BLOB NOT NULL, windows BLOB NOT NULL, detail REAL) WITHOUT ROWID",
     f"CREATE TABLE digests ({_KEY_COLUMNS}, digest BLOB NOT NULL) WITHOUT ROWID",
     f"CREATE TABLE failures ({_KEY_COLUMNS}, decoder TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)"
     " WITHOUT ROWID",
+    # The second measure of a candidate pair (matching.pipeline.measure_key names both files as they are and the
+    # measure's recipe), so a rescan of an unchanged library decodes nothing for it either.
+    "CREATE TABLE measures (key BLOB PRIMARY KEY, verdict INTEGER NOT NULL, inliers INTEGER NOT NULL,"
+    " coverage REAL NOT NULL, kept_left REAL NOT NULL, kept_right REAL NOT NULL, angle REAL NOT NULL,"
+    " edits INTEGER NOT NULL, residual REAL NOT NULL, agreement REAL NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID",
 )
 
 
@@ -120,10 +128,20 @@ def _key(entry: FileEntry) -> tuple:
 def _fingerprint_columns(fp: Fingerprint) -> tuple:
     hashes = (_hash_bytes(fp.ahash), _hash_bytes(fp.phash), _hash_bytes(fp.dhash), _hash_bytes(fp.whash))
     turned = b"".join(_hash_bytes(value) for value in (*fp.turned_phash, *fp.turned_dhash))
-    return (fp.width, fp.height, fp.format, *hashes, fp.taken, turned)
+    windows = b"".join(_hash_bytes(value) for value in (*fp.window_phash, *fp.window_dhash))
+    return (fp.width, fp.height, fp.format, *hashes, fp.taken, turned, windows, fp.detail)
 
 
-def _fingerprint_from(width, height, fmt, ahash, phash, dhash, whash, taken, turned) -> Fingerprint | None:
+def _halves(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The two halves of 8-byte big-endian values packed by _fingerprint_columns (pHashes, then dHashes)."""
+    values = [int.from_bytes(blob[k : k + _HASH_BYTES], "big") for k in range(0, len(blob), _HASH_BYTES)]
+    half = len(values) // 2
+    return tuple(values[:half]), tuple(values[half:])
+
+
+def _fingerprint_from(
+    width, height, fmt, ahash, phash, dhash, whash, taken, turned, windows, detail
+) -> Fingerprint | None:
     """The fingerprint a row holds, or None when any value is not what _fingerprint_columns writes."""
     hashes = (ahash, phash, dhash, whash)
     if not (
@@ -133,12 +151,23 @@ def _fingerprint_from(width, height, fmt, ahash, phash, dhash, whash, taken, tur
         and (taken is None or type(taken) is str)
         and type(turned) is bytes
         and len(turned) in (0, _TURNED_BYTES)
+        and type(windows) is bytes
+        and len(windows) in (0, _WINDOWS_BYTES)
+        and (detail is None or type(detail) is float)
     ):
         return None
-    values = [int.from_bytes(turned[k : k + _HASH_BYTES], "big") for k in range(0, len(turned), _HASH_BYTES)]
-    half = len(values) // 2
     ints = (int.from_bytes(v, "big") for v in hashes)
-    return Fingerprint(width, height, fmt, *ints, taken, tuple(values[:half]), tuple(values[half:]))
+    return Fingerprint(width, height, fmt, *ints, taken, *_halves(turned), *_halves(windows), detail)
+
+
+def _measure_from(row: tuple) -> tuple | None:
+    """A stored measure as matching.pipeline.MeasureRow, or None when a value is not what store_measures writes."""
+    verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason = row
+    reals = (coverage, kept_left, kept_right, angle, residual, agreement)
+    integers = type(verdict) is int and type(inliers) is int and type(edits) is int
+    if integers and type(reason) is str and all(type(v) is float for v in reals):
+        return row if 0 <= verdict < 16 and inliers >= 0 and 0 <= edits < 256 else None
+    return None
 
 
 def _rollback(db: sqlite3.Connection) -> None:
@@ -211,6 +240,43 @@ class FingerprintCache:
 
     def store_digests(self, items: Iterable[tuple[FileEntry, bytes]]) -> None:
         self._write("digests", "digest", ((*_key(e), bytes(digest)) for e, digest in items))
+
+    def lookup_measures(self, keys: Sequence[bytes]) -> dict[bytes, tuple]:
+        """Stored second measures by key (matching.pipeline.MeasureStore); a row of the wrong types is a miss."""
+        out: dict[bytes, tuple] = {}
+        with self._lock:
+            if self._db is None:
+                return out
+            try:
+                for start in range(0, len(keys), _LOOKUP_CHUNK):
+                    chunk = list(keys[start : start + _LOOKUP_CHUNK])
+                    marks = ",".join("?" * len(chunk))
+                    query = f"SELECT key, {_MEASURE_VALUES} FROM measures WHERE key IN ({marks})"
+                    for key, *values in self._db.execute(query, chunk):
+                        if (measure := _measure_from(tuple(values))) is not None:
+                            out[key] = measure
+            except sqlite3.DatabaseError as e:
+                self._failed("read", e)
+                return {}
+        return out
+
+    def store_measures(self, items: Sequence[tuple[bytes, tuple]]) -> None:
+        rows = [
+            (bytes(key), int(v), int(n), float(c), float(kl), float(kr), float(a), int(e), float(r), float(g), str(why))
+            for key, (v, n, c, kl, kr, a, e, r, g, why) in items
+        ]
+        sql = f"INSERT OR REPLACE INTO measures (key, {_MEASURE_VALUES}) VALUES ({','.join('?' * 11)})"
+        for start in range(0, len(rows), WRITE_BATCH_ROWS):
+            with self._lock:
+                if self._db is None:
+                    return
+                try:
+                    self._db.execute("BEGIN")
+                    self._db.executemany(sql, rows[start : start + WRITE_BATCH_ROWS])
+                    self._db.execute("COMMIT")
+                except sqlite3.DatabaseError as e:
+                    _rollback(self._db)
+                    self._failed("write to", e)
 
     def lookup_failures(self, entries: Sequence[FileEntry], decoder: str) -> dict[int, Problem]:
         """Index into `entries` -> the Problem an unchanged file gave with the same `decoder` versions."""

@@ -104,6 +104,29 @@ def decode_for_hashing(
     """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image.
 
     `identity` is the (dev, ino) discovery found: another file at the path is refused, not decoded."""
+    return _decoded(path, identity, budget, NORMALISED_SIZE, _hashing_square)
+
+
+def decode_view(
+    path: str, side: int, identity: tuple[int, int] | None = None, budget: MemoryBudget = DECODE_BUDGET
+) -> Image.Image:
+    """The picture upright in grey, fitted into side x side (never enlarged): the second measure's look at it.
+
+    JPEGs are DCT-scaled to the nearest scale that covers half the side (as much as the features need). Opened,
+    bounded in memory and checked as decode_for_hashing does (the same FingerprintError on failure)."""
+    return _decoded(path, identity, budget, max(1, side // 2), lambda grey: _fitted(grey, side)).image
+
+
+def _hashing_square(grey: Image.Image) -> Image.Image:
+    return grey.resize((NORMALISED_SIZE,) * 2, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _fitted(grey: Image.Image, side: int) -> Image.Image:
+    grey.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return grey.copy()
+
+
+def _decoded(path, identity, budget, draft_side, shrink) -> DecodedImage:
     head = b""
     with _warnings_caught() as caught:
         try:
@@ -112,7 +135,7 @@ def decode_for_hashing(
                     raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
                 head = fp.read(16)
                 fp.seek(0)
-                decoded = _decode(fp, path, head, budget)
+                decoded = _decode(fp, path, head, budget, draft_side, shrink)
         except FingerprintError as exc:
             raise _with_warnings(exc, caught) from exc
         except DECODE_ERRORS as exc:
@@ -122,11 +145,13 @@ def decode_for_hashing(
     return decoded
 
 
-def _decode(fp, path: str, head: bytes, budget: MemoryBudget) -> DecodedImage:
+def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, shrink) -> DecodedImage:
+    """Load at the smallest scale that still covers draft_side (JPEG DCT scaling), within the memory budget, and
+    `shrink` the grey picture before the full-size pixels go."""
     with _open_image(fp, path, head) as im:
         width, height = im.size
         fmt = im.format or "unknown"
-        im.draft("L", (NORMALISED_SIZE, NORMALISED_SIZE))
+        im.draft("L", (draft_side, draft_side))
         need = decode_bytes(im, (width, height))
         if need > budget.total_bytes:
             raise FingerprintError(
@@ -138,7 +163,7 @@ def _decode(fp, path: str, head: bytes, budget: MemoryBudget) -> DecodedImage:
             try:
                 im.load()
                 orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
-                small = _to_grey(im).resize((NORMALISED_SIZE,) * 2, Image.Resampling.LANCZOS, reducing_gap=3.0)
+                small = shrink(to_grey(im))
             finally:
                 im.close()  # the full-size pixels are freed, and given back, before the budget is
                 give_back(need)
@@ -230,7 +255,7 @@ def _exif_datetime(value: object) -> str | None:
         return None
 
 
-def _to_grey(im: Image.Image) -> Image.Image:
+def to_grey(im: Image.Image) -> Image.Image:
     """The picture as a viewer would show it, in mode "L"."""
     mode = im.mode
     # Wide greys first: Pillow's own conversions clip them (a 16-bit grey would turn white); a colour-key

@@ -23,7 +23,7 @@ from PIL import Image
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_BYTES = 1 << 30  # for all workers together: the largest file decoded is about this big
-# Bytes per full-size pixel held at the peak of decoding and converting to grey (see decode._to_grey): the
+# Bytes per full-size pixel held at the peak of decoding and converting to grey (see decode.to_grey): the
 # decoded image (Pillow keeps 4 bytes per pixel for every multi-band mode) plus the conversions alive with it.
 _PEAK_BYTES_PER_PIXEL = {"1": 2, "L": 1, "P": 6, "I;16": 8, "I;16B": 8, "I;16L": 8, "I;16N": 8, "RGB": 5}
 _PEAK_WITH_ALPHA = 15  # RGBA copy, LA, white background, and the channels pasted

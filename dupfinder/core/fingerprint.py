@@ -30,6 +30,7 @@ import scipy.fft
 from PIL import Image
 
 from dupfinder.core.decode import DECODE_METHOD, NORMALISED_SIZE, FingerprintError, decode_for_hashing
+from dupfinder.core.matching.windows import WINDOW_RECIPE, picture_detail, window_hashes
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanCancelled, ScanStage
 from dupfinder.core.reading import open_photo
@@ -46,7 +47,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Stored with every cached fingerprint: bump the leading version when decoding or hashing changes.
-FINGERPRINT_RECIPE = f"3;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8"
+FINGERPRINT_RECIPE = (
+    f"4;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8;"
+    f"{WINDOW_RECIPE};detail-std"
+)
 
 # The seven other orientations of a picture (mirrored, turned by 90/180/270 degrees, and both), as Pillow names them.
 TURNS = (
@@ -81,6 +85,7 @@ def fingerprint_file(path: str, identity: tuple[int, int] | None = None) -> Fing
     decoded = decode_for_hashing(path, identity)
     small = decoded.image
     phashes, dhashes = _orientation_hashes(small)
+    window_phash, window_dhash = window_hashes(small)
     return Fingerprint(
         width=decoded.width,
         height=decoded.height,
@@ -92,6 +97,9 @@ def fingerprint_file(path: str, identity: tuple[int, int] | None = None) -> Fing
         taken=decoded.taken,
         turned_phash=phashes[1:],
         turned_dhash=dhashes[1:],
+        window_phash=window_phash,
+        window_dhash=window_dhash,
+        detail=picture_detail(small),
     )
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from dupfinder.core import selection
 from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
-from dupfinder.core.models import Group, ImageRecord, Member, Pairs, ScanResult
+from dupfinder.core.models import Group, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
 from dupfinder.core.options import HashKind, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
@@ -176,12 +176,54 @@ def pairs_with_turns(
     )
 
 
+# Plain-hash pairs the second measure could not judge (too few keypoints, or a view that could not be read) are
+# grouped by their hash alone up to this distance (the strict preset's); past it only from LOOSE_FROM_BITS on.
+UNCONFIRMED_MAX_BITS = 6
+CONFIRMED_FROM_BITS = 12  # from this threshold (normal) on, every confirmed copy groups, however edited
+LOOSE_FROM_BITS = 14  # from this threshold (loose) on, plain-hash pairs nobody could judge group by their hash
+SAME_FRAME_SHARE = 0.97  # tighter thresholds take confirmed pairs only when each keeps this share of the other
+
+
+def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
+    """Which stored pairs group at this threshold (bool per pair).
+
+    Byte-identical pairs always do. Without the second measure (pairs.measured false) every pair within the
+    threshold does. With it: a CONFIRMED pair within the threshold that shows the same framing, upright; any
+    CONFIRMED pair from CONFIRMED_FROM_BITS on; a PIXELS pair likewise (plain within the threshold, any from
+    CONFIRMED_FROM_BITS on); an unjudged plain pair
+    (HASH_ONLY, NO_EVIDENCE) within the threshold and within UNCONFIRMED_MAX_BITS, or from LOOSE_FROM_BITS on.
+    REFUTED and FLAT pairs never do."""
+    t = max_distance_bits
+    near = pairs.distance_bits <= t
+    if not pairs.measured:
+        return near | pairs.identical
+    verdict, plain = pairs.verdict, pairs.route == Route.PLAIN
+    confirmed = verdict == Verdict.CONFIRMED
+    same_frame = plain & (np.minimum(pairs.kept_left, pairs.kept_right) >= SAME_FRAME_SHARE)
+    same_frame &= np.abs(pairs.angle) < 1.0
+    unjudged = plain & ((verdict == Verdict.NO_EVIDENCE) | (verdict == Verdict.HASH_ONLY)) & near
+    if t < LOOSE_FROM_BITS:
+        unjudged &= pairs.distance_bits <= UNCONFIRMED_MAX_BITS
+    accepted = confirmed if t >= CONFIRMED_FROM_BITS else confirmed & near & same_frame
+    framed = (verdict == Verdict.PIXELS) & ((near & plain) | (t >= CONFIRMED_FROM_BITS))
+    return pairs.identical | accepted | framed | unjudged
+
+
+def pair_row(pairs: Pairs, a: int, b: int) -> int:
+    """The row of the pair (a, b) in either order, or -1 (pairs are sorted by (left, right))."""
+    i, j = min(a, b), max(a, b)
+    lo = int(np.searchsorted(pairs.left, i, side="left"))
+    hi = int(np.searchsorted(pairs.left, i, side="right"))
+    k = lo + int(np.searchsorted(pairs.right[lo:hi], j))
+    return k if k < hi and pairs.right[k] == j else -1
+
+
 def cluster(pairs: Pairs, rank: Sequence[int], max_distance_bits: int, hash_bits: int) -> list[tuple[Member, ...]]:
     """Groups at a threshold from the stored pairs, without chaining (see the module docstring). rank[i] orders
     image i as a reference (lower = preferred). Only groups with >= 2 members; members after the reference are in
     (distance, rank) order."""
     rank_of = np.asarray(rank, dtype=np.int64)
-    keep = (pairs.distance_bits <= max_distance_bits) | pairs.identical
+    keep = usable_pairs(pairs, max_distance_bits)
     left, right = pairs.left[keep].astype(np.int64), pairs.right[keep].astype(np.int64)
     distance, identical = pairs.distance_bits[keep].astype(np.int64), pairs.identical[keep]
 

@@ -202,7 +202,7 @@ class IgnoreList:
         keep = np.ones(len(pairs), bool)
         keep[drop] = False
         log.info("%d pair(s) dropped by the ignore list", len(drop))
-        return Pairs(pairs.left[keep], pairs.right[keep], pairs.distance_bits[keep], pairs.identical[keep])
+        return pairs.subset(keep)
 
     def _sides_of(self, images: Sequence[ImageRecord]) -> dict[int, set[tuple[int, int]]]:
         """image index -> {(decision, photo)} it is, for the images that are a photo of some decision."""

@@ -6,6 +6,7 @@ integers, never file objects, so they stay cheap to copy across threads and to r
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 
@@ -74,6 +75,12 @@ class Fingerprint:
     # pHash and dHash of the picture mirrored and turned (fingerprint.TURNS order), to find such copies on request.
     turned_phash: tuple[int, ...] = ()
     turned_dhash: tuple[int, ...] = ()
+    # pHash and dHash of crop windows of the picture (matching.windows.WINDOWS order), to find cropped copies.
+    # Empty for a fingerprint cached before windows existed: that image is then only found by its other hashes.
+    window_phash: tuple[int, ...] = ()
+    window_dhash: tuple[int, ...] = ()
+    # Standard deviation of the small grey image's levels (how much there is to see); None when cached without it.
+    detail: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,22 +96,76 @@ class ImageRecord:
         return self.file.path
 
 
+class Verdict(enum.IntEnum):
+    """What the second measure (matching.confirm) said about a pair; stored per pair in Pairs.verdict."""
+
+    HASH_ONLY = 0  # not measured: grouped by its hash distance alone (as before matching existed)
+    CONFIRMED = 1  # the same picture: matched points agree on one geometry and the aligned pixels agree
+    NO_EVIDENCE = 2  # too few matched points to tell (smooth pictures): only a close plain-hash match counts
+    REFUTED = 3  # enough points, but no geometry or pixels that agree: never grouped (unless identical bytes)
+    FLAT = 4  # one picture has almost no detail: its hash means nothing, only identical bytes count
+    PIXELS = 5  # too few points to match, but the whole pictures, as framed, agree pixel by pixel
+
+
+class Route(enum.IntEnum):
+    """Which hashes made a pair a candidate (Pairs.route)."""
+
+    PLAIN = 0  # whole picture against whole picture, upright
+    TURNED = 1  # one picture mirrored or turned (Pairs.turn) against the other upright
+    WINDOW = 2  # a crop window of one picture against the whole of the other
+    PARTIAL = 3  # the same crop window of both pictures (the rest differs: a sticker, a caption)
+
+
 @dataclass(frozen=True, slots=True)
 class Pairs:
     """All pairs of images within the loosest distance, as parallel arrays (i < j).
 
     Kept in the scan result so that regrouping at any tighter threshold needs no image I/O.
-    `identical` marks byte-identical pairs (same content digest).
+    `identical` marks byte-identical pairs (same content digest). The other arrays hold what the second measure
+    found (all empty when matching did not run: every pair is then HASH_ONLY).
     """
 
     left: np.ndarray  # int32 image indices
     right: np.ndarray  # int32 image indices
-    distance_bits: np.ndarray  # uint8 Hamming distances
+    distance_bits: np.ndarray  # uint8 Hamming distances (of the route's hashes)
     identical: np.ndarray  # bool
+    verdict: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint8))  # Verdict
+    route: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint8))  # Route
+    # 0 upright, else 1 + index in fingerprint.TURNS: left turned so looks like right
+    turn: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint8))
+    inliers: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.uint16)
+    )  # matched points that agree on the geometry
+    coverage: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.float32)
+    )  # share of the smaller picture the inliers' hull covers
+    kept_left: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.float32)
+    )  # share of the left picture's area inside the overlap
+    kept_right: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))  # same for the right picture
+    angle: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.float32)
+    )  # rotation (degrees) of right against left, after the turn
+    edits: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.uint8)
+    )  # matching.differences EDIT_* bits seen in the aligned pixels
+    agreement: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.float32)
+    )  # share of the aligned overlap's cells whose pixels agree
 
     @classmethod
     def empty(cls) -> Pairs:
         return cls(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.uint8), np.empty(0, bool))
+
+    def subset(self, keep: np.ndarray) -> Pairs:
+        """The pairs `keep` selects (a bool mask or indices), with every array alike: the second measure's figures
+        travel with their pairs (an empty array, when matching did not run, stays empty)."""
+        arrays = (getattr(self, f.name) for f in dataclasses.fields(self))
+        return Pairs(*(a[keep] if len(a) == len(self.left) else a for a in arrays))
+
+    @property
+    def measured(self) -> bool:
+        return len(self.verdict) == len(self.left) and len(self.left) > 0
 
     def __len__(self) -> int:
         return len(self.left)

@@ -105,7 +105,10 @@ class ScanOptions:
     cache_path: str | None = None  # default: under platformdirs' user cache dir (see core.paths)
     workers: int | None = None  # default: every core
     follow_symlinks: bool = True
-    match_turned: bool = False  # also match copies that are mirrored or turned by 90/180/270 degrees (slower)
+    match_turned: bool = False  # hash-only mode (confirm=False): also match mirrored/turned copies by hash
+    # Find mirrored, turned and cropped copies too, and confirm every candidate by a second measure (matching/).
+    # Needs the phash+dhash fingerprint; off, pairs are decided by the hash alone, as before.
+    confirm: bool = True
     decode_timeout_s: float = 30.0  # a single file that takes longer is skipped and reported
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES  # folder/file patterns to skip (core/exclusions.py)
     dask_scheduler: str | None = None  # fingerprint on this Dask cluster ("local": a LocalCluster); core/distributed.py
@@ -128,6 +131,8 @@ class ScanOptions:
             raise ValueError(f"the distance must be between 0 and {bits} bits for {self.hash_kind.value}")
         if self.match_turned and not set(self.hash_kind.parts) <= TURNED_PARTS:
             raise ValueError("mirrored and turned copies can be matched with phash, dhash or phash+dhash only")
+        if self.confirm and self.hash_kind is not HashKind.PHASH_DHASH:
+            object.__setattr__(self, "confirm", False)  # the candidate search is built on pHash and dHash
         if self.workers is not None and self.workers < 1:
             raise ValueError("workers must be at least 1")
 

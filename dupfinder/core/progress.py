@@ -17,6 +17,7 @@ class ScanStage(enum.Enum):
     DISCOVERING = "finding files"
     FINGERPRINTING = "fingerprinting"
     COMPARING = "comparing"
+    CONFIRMING = "confirming matches"
     GROUPING = "grouping"
     TRASHING = "moving to trash"
 

@@ -13,13 +13,15 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 
 from dupfinder import __version__
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, ImageRecord, Member, ScanResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: members say how they differ (differs, evidence, matched_points, matched_share, pixels_agree)
 
 CSV_COLUMNS = (
     "group", "path", "keep", "best", "width", "height", "size_bytes", "format", "similarity", "distance_bits",
-    "identical", "protected", "taken", "modified",
+    "identical", "differs", "evidence", "matched_points", "matched_share", "pixels_agree", "protected", "taken",
+    "modified",
 )  # fmt: skip
 
 
@@ -44,6 +46,7 @@ def member_facts(result: ScanResult, group: Group, member: Member, marks: Collec
     """Everything worth knowing about one group member, as JSON-ready values."""
     image = result.images[member.image]
     fp = image.fingerprint
+    diff = difference(result, group.reference, member.image)
     return {
         "path": image.path,
         "width": fp.width,
@@ -53,6 +56,11 @@ def member_facts(result: ScanResult, group: Group, member: Member, marks: Collec
         "similarity": round(member.similarity, 2),
         "distance_bits": member.distance_bits,
         "identical": member.identical,
+        "differs": None if diff is None else diff.label,
+        "evidence": None if diff is None else diff.evidence,
+        "matched_points": None if diff is None else diff.matched_points,
+        "matched_share": None if diff is None else diff.matched_share,
+        "pixels_agree": None if diff is None else diff.pixels_agree,
         "reference": member.image == group.reference,
         "best": member.image == group.keeper,
         "keep": member.image not in marks,

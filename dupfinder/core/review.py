@@ -50,9 +50,7 @@ def _without(result: ScanResult, gone: Collection[int]) -> ScanResult:
     pairs = result.pairs
     away = np.zeros(len(result.images), bool)
     away[np.fromiter(gone, np.int64, len(gone))] = True
-    keep = ~(away[pairs.left] | away[pairs.right])
-    kept = type(pairs)(pairs.left[keep], pairs.right[keep], pairs.distance_bits[keep], pairs.identical[keep])
-    return dataclasses.replace(result, pairs=kept)
+    return dataclasses.replace(result, pairs=pairs.subset(~(away[pairs.left] | away[pairs.right])))
 
 
 def follow_marks(group: Group, marks: Collection[int], images: Sequence[ImageRecord], rank: Sequence[int]) -> Group:

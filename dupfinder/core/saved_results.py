@@ -92,13 +92,16 @@ def is_saved_results(path: str) -> bool:
         return False
 
 
+_HASH_TUPLES = ("turned_phash", "turned_dhash", "window_phash", "window_dhash")
+_PAIR_ARRAYS = tuple(f.name for f in dataclasses.fields(Pairs))  # the four pair arrays, then the second measure's
+
+
 def to_json_dict(result: ScanResult, *, threshold_bits: int, marks: Collection[int], preset: str | None) -> dict:
     def fp_json(fp: Fingerprint) -> dict:
         return {
             "width": fp.width, "height": fp.height, "format": fp.format, "taken": fp.taken,
             **{h: f"{getattr(fp, h):016x}" for h in ("ahash", "phash", "dhash", "whash")},
-            "turned_phash": [f"{v:016x}" for v in fp.turned_phash],
-            "turned_dhash": [f"{v:016x}" for v in fp.turned_dhash],
+            **{h: [f"{v:016x}" for v in getattr(fp, h)] for h in _HASH_TUPLES}, "detail": fp.detail,
         }  # fmt: skip
 
     images = [
@@ -123,12 +126,7 @@ def to_json_dict(result: ScanResult, *, threshold_bits: int, marks: Collection[i
         "preset": preset,
         "marks": sorted(int(m) for m in marks if 0 <= m < len(result.images)),
         "images": images,
-        "pairs": {
-            "left": result.pairs.left.tolist(),
-            "right": result.pairs.right.tolist(),
-            "distance_bits": result.pairs.distance_bits.tolist(),
-            "identical": result.pairs.identical.astype(int).tolist(),
-        },
+        "pairs": {name: getattr(result.pairs, name).tolist() for name in _PAIR_ARRAYS},
         "problems": [{"path": p.path, "kind": p.kind.name, "detail": p.detail} for p in result.problems],
         "warnings": list(result.warnings),
         "stats": {
@@ -214,8 +212,8 @@ def _from_json(data: dict) -> tuple[ScanResult, int, frozenset[int]]:
     def fingerprint(d: dict) -> Fingerprint:
         return Fingerprint(
             int(d["width"]), int(d["height"]), str(d["format"]), *(int(d[h], 16) for h in ("ahash", "phash", "dhash",
-            "whash")), d.get("taken"), tuple(int(v, 16) for v in d.get("turned_phash", ())),
-            tuple(int(v, 16) for v in d.get("turned_dhash", ())),
+            "whash")), d.get("taken"), *(tuple(int(v, 16) for v in d.get(h, ())) for h in _HASH_TUPLES),
+            None if d.get("detail") is None else float(d["detail"]),
         )  # fmt: skip
 
     images = tuple(
@@ -228,12 +226,11 @@ def _from_json(data: dict) -> tuple[ScanResult, int, frozenset[int]]:
         for d in data["images"]
     )  # fmt: skip
     p = data["pairs"]
-    pairs = Pairs(
-        np.array(p["left"], np.int32),
-        np.array(p["right"], np.int32),
-        np.array(p["distance_bits"], np.uint8),
-        np.array(p["identical"], bool),
-    )
+    empty = Pairs.empty()
+    pairs = Pairs(**{name: np.array(p.get(name, ()), getattr(empty, name).dtype) for name in _PAIR_ARRAYS})
+    measured = [len(getattr(pairs, name)) for name in _PAIR_ARRAYS[4:]]
+    if any(measured) and set(measured) != {len(pairs.left)}:
+        raise ValueError("the second measure's arrays do not match the pairs")
     count = len(images)
     if len(pairs.left) and (min(pairs.left.min(), pairs.right.min()) < 0 or max(pairs.left.max(), pairs.right.max())
                             >= count):  # fmt: skip

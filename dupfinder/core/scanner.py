@@ -1,4 +1,5 @@
-"""One scan, start to finish: discover → cache → fingerprint → digests → pairs → ScanResult.
+"""One scan, start to finish: discover → cache → fingerprint → digests → pairs (candidates → second measure,
+matching/) → ScanResult.
 
 The only orchestration in the engine; the CLI and the GUI both call `run_scan` and nothing below it.
 Files that failed for a reason of their own bytes (LASTING_FAILURES) are remembered in the cache, so an unchanged
@@ -19,6 +20,7 @@ from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, digest_files, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.ignore import drop_ignored
+from dupfinder.core.matching.pipeline import matched_pairs
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback
@@ -77,17 +79,24 @@ def run_scan(
         decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel)
         images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
         images = _with_digests(images, cache, options, progress, cancel)
+        if options.confirm:  # candidates, then the second measure (matching/), remembered by a cache that can
+            store = cache if hasattr(cache, "lookup_measures") else None
+            pairs = matched_pairs(
+                images, options.pair_distance_bits, workers=options.workers, store=store, progress=progress,
+                cancel=cancel,
+            )  # fmt: skip
         warnings = tuple(cache.warnings)
     finally:
         cache.close()
-    pairs = pairs_for_images(
-        images,
-        options.hash_kind,
-        options.pair_distance_bits,
-        match_turned=options.match_turned,
-        progress=progress,
-        cancel=cancel,
-    )
+    if not options.confirm:
+        pairs = pairs_for_images(
+            images,
+            options.hash_kind,
+            options.pair_distance_bits,
+            match_turned=options.match_turned,
+            progress=progress,
+            cancel=cancel,
+        )
     pairs, ignore_warnings = drop_ignored(images, pairs)  # the user's "not a duplicate" decisions (core/ignore.py)
     warnings += ignore_warnings
     stats = ScanStats(
@@ -108,7 +117,7 @@ def run_scan(
         max_distance_bits=options.pair_distance_bits,
         stats=stats,
         warnings=warnings,
-        matched_turned=options.match_turned,
+        matched_turned=options.match_turned or options.confirm,
     )
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from dupfinder import __version__
 from dupfinder.gui.resources import app_icon
 from dupfinder.gui.settings import AppSettings
+from dupfinder.gui.theme import follow_color_scheme
 from dupfinder.gui.translation import install_translators, resolve_language
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("dupfinder")
     app.setWindowIcon(app_icon())
     install_translators(app, resolve_language(AppSettings().language()))  # before any widget is made
+    follow_color_scheme(app)
 
     from dupfinder.gui.main_window import MainWindow
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, Member, ScanResult
-from dupfinder.formatting import difference_text, format_timestamp_ns, human_bytes, similarity_text
+from dupfinder.formatting import difference_label, difference_text, format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.resources import lock_icon
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -120,11 +121,14 @@ class PhotoCard(QFrame):
             when = self.tr("modified {date}").format(date=format_timestamp_ns(record.file.mtime_ns))
         layout.addWidget(QLabel(when))
         if member.image == group.reference:
-            alike = self.tr("reference") if not member.identical else difference_text("identical bytes")
+            alike = self.tr("reference") if not member.identical else difference_label("identical bytes")
         else:
-            alike = similarity_text(member.similarity, member.identical)  # core labels: formatting.difference_text
+            alike = similarity_text(member.similarity, member.identical)  # core labels: formatting.difference_label
         self.similarity = QLabel(alike)
         layout.addWidget(self.similarity)
+        self.difference = _ElidedLabel(difference_text(difference(result, group.reference, member.image)))
+        self.difference.setToolTip(self.difference.text())
+        layout.addWidget(self.difference)
         layout.addStretch(1)
         self.set_state(marked=False, current=False)
 

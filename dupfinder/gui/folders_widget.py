@@ -30,15 +30,26 @@ class _FolderRow(QWidget):
 
 
 class FoldersWidget(QListWidget):
-    """Ordered, duplicate-free list of folders. `changed` fires on any add, remove or protected toggle."""
+    """Ordered, duplicate-free list of folders. `changed` fires on any add, remove or protected toggle.
+
+    As tall as its rows (one at least, MAX_VISIBLE_ROWS at most, then it scrolls): a folder or two must not cost the
+    review area the height of an empty box."""
 
     changed = Signal()
+    MAX_VISIBLE_ROWS = 4
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setUniformItemSizes(True)
+        self._row_height = _FolderRow("/", False).sizeHint().height()
+        self.changed.connect(self._fit_height)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        rows = min(max(1, self.count()), self.MAX_VISIBLE_ROWS)
+        self.setFixedHeight(rows * self._row_height + 2 * self.frameWidth())
 
     def add_folder(self, path: str, protected: bool = False) -> bool:
         """Adds an existing folder once (paths are normalised); False if it is not a folder or already listed."""

@@ -135,8 +135,7 @@ class LibraryActionsMixin:
             self.statusBar().showMessage(message, 5000)
             return
         hash_kind = HashKind(self.result.hash_name) if self.result is not None else self._hash_kind
-        options = ScanOptions(roots=roots, hash_kind=hash_kind, exclude=self.exclude_patterns(),
-                              match_turned=self.scan_bar.turned_check.isChecked())  # fmt: skip
+        options = ScanOptions(roots=roots, hash_kind=hash_kind, exclude=self.exclude_patterns(), match_turned=True)
         call = functools.partial(find_in_folders, [path], options, self.distance_bits)
         task = self._start_task(
             call, LibraryActions.tr("Looking for copies of {name}…").format(name=os.path.basename(path))

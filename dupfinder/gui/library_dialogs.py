@@ -21,7 +21,7 @@ from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern
 from dupfinder.core.ignore import IgnoreList
 from dupfinder.core.library.find import QueryResult
 from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
-from dupfinder.formatting import problem_reason
+from dupfinder.formatting import difference_label, problem_reason
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -80,7 +80,7 @@ class FindCopiesDialog(QDialog):
                 if card.image == 0:
                     card.similarity.setText("the photo you are looking for")
                 else:
-                    card.similarity.setText(query.matches[card.image - 1].differs)
+                    card.similarity.setText(difference_label(query.matches[card.image - 1].differs))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -89,7 +89,6 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         self.scan_bar.folders.changed.connect(self._on_folders_changed)
         self.scan_bar.add_button.clicked.connect(self.choose_folder)
         self.scan_bar.slider.valueChanged.connect(self._on_slider_moved)
-        self.scan_bar.turned_check.toggled.connect(self.settings.set_match_turned)
         self.scan_bar.scan_button.clicked.connect(self.start_scan)
         outer.addWidget(self.scan_bar)
 
@@ -443,7 +442,6 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
             preset_distance(Preset.LOOSE, self._hash_kind) + LOOSER_MARGIN_BITS, self.settings.distance_bits()
         )
         self.review.set_sort_key(self.settings.sort_key())
-        self.scan_bar.turned_check.setChecked(self.settings.match_turned())
         geometry = self.settings.byte_array("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)

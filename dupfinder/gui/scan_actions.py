@@ -35,7 +35,6 @@ class ScanActionsMixin:
         options = ScanOptions(
             roots=tuple(path for path, _ in folders),
             protected_roots=tuple(path for path, p in folders if p),
-            match_turned=self.scan_bar.turned_check.isChecked(),
             exclude=self.exclude_patterns(),  # library_actions.py
         )
         task = self._start_task(functools.partial(run_scan, options), ScanActions.tr("Scanning…"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from dupfinder.core.options import DEFAULT_HASH, Preset, preset_distance
 from dupfinder.gui.folders_widget import FoldersWidget
@@ -25,7 +25,6 @@ class ScanBarWidget(QWidget):
         folders_box = QGroupBox(self.tr("Folders"))
         folders_layout = QVBoxLayout(folders_box)
         self.folders = FoldersWidget()
-        self.folders.setMaximumHeight(78)
         folders_layout.addWidget(self.folders)
         add_row = QHBoxLayout()
         self.add_button = QPushButton(self.tr("Add folder…"))
@@ -54,14 +53,6 @@ class ScanBarWidget(QWidget):
         slider_row.addWidget(self.threshold_label)
         controls.addLayout(slider_row)
         scan_row = QHBoxLayout()
-        self.turned_check = QCheckBox(self.tr("Also find mirrored and turned copies"))
-        self.turned_check.setToolTip(
-            self.tr(
-                "Compare every photo in its 8 orientations too. Finds flipped and rotated copies, but also groups "
-                "more\nphotos that are merely alike; the similarity slider still decides how alike."
-            )
-        )
-        scan_row.addWidget(self.turned_check)
         scan_row.addStretch(1)
         self.scan_button = QPushButton(self.tr("Scan"))
         self.scan_button.setDefault(True)

@@ -43,12 +43,6 @@ class AppSettings:
     def set_distance_bits(self, value: int) -> None:
         self._qs.setValue("review/distance_bits", int(value))
 
-    def match_turned(self) -> bool:
-        return str(self._qs.value("scan/match_turned", "false")).lower() == "true"
-
-    def set_match_turned(self, value: bool) -> None:
-        self._qs.setValue("scan/match_turned", "true" if value else "false")
-
     def sort_key(self) -> str:
         return str(self._qs.value("review/sort", "reclaimable"))
 

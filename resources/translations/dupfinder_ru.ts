@@ -797,16 +797,6 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>Мягко</translation>
     </message>
     <message>
-        <source>Also find mirrored and turned copies</source>
-        <translation>Искать также отражённые и повёрнутые копии</translation>
-    </message>
-    <message>
-        <source>Compare every photo in its 8 orientations too. Finds flipped and rotated copies, but also groups more
-photos that are merely alike; the similarity slider still decides how alike.</source>
-        <translation>Сравнивать каждую фотографию также в 8 ориентациях. Находит отражённые и повёрнутые копии, но и группирует больше
-просто похожих фотографий; насколько похожих — по-прежнему решает ползунок.</translation>
-    </message>
-    <message>
         <source>Scan</source>
         <translation>Сканировать</translation>
     </message>

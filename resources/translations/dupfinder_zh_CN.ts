@@ -749,16 +749,6 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
         <translation>宽松</translation>
     </message>
     <message>
-        <source>Also find mirrored and turned copies</source>
-        <translation>同时查找镜像和旋转的副本</translation>
-    </message>
-    <message>
-        <source>Compare every photo in its 8 orientations too. Finds flipped and rotated copies, but also groups more
-photos that are merely alike; the similarity slider still decides how alike.</source>
-        <translation>同时按 8 个方向比较每张照片。能找到翻转和旋转的副本，但也会把更多仅仅相似的照片
-归为一组；相似度滑块仍决定相似的程度。</translation>
-    </message>
-    <message>
         <source>Scan</source>
         <translation>扫描</translation>
     </message>

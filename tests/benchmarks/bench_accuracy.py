@@ -51,7 +51,7 @@ def main() -> int:
     scorer = load_scorer(args.scorer)
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
     kinds = [HashKind(h) for h in args.hash] if args.hash else list(HashKind)
-    base = run_scan(ScanOptions((str(args.corpus),)))
+    base = run_scan(ScanOptions((str(args.corpus),), confirm=False))  # hashes only: bench_matching.py scores the rest
     print(f"{len(base.images)} images, {len(base.problems)} skipped, scan {base.stats.elapsed_s:.1f} s\n")
     for kind in kinds:
         presets = {d: p.value for p, d in PRESET_DISTANCES[kind].items()}

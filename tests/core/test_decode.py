@@ -89,13 +89,13 @@ def test_large_jpeg_is_draft_decoded_to_small_luma(tmp_path, monkeypatch):
     path = tmp_path / "big.jpg"
     photo(2400, 1600).save(path, quality=85)
     seen = []
-    real_to_grey = decode._to_grey
+    real_to_grey = decode.to_grey
 
     def spy(im):
         seen.append((im.mode, im.size))
         return real_to_grey(im)
 
-    monkeypatch.setattr(decode, "_to_grey", spy)
+    monkeypatch.setattr(decode, "to_grey", spy)
     decoded = decode_for_hashing(str(path))
     assert (decoded.width, decoded.height) == (2400, 1600)
     assert seen == [("L", (300, 200))], "libjpeg scaled by 1/8 straight to grey, never a full-size decode"

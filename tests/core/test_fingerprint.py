@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -20,6 +21,7 @@ from dupfinder.core.fingerprint import (
     fingerprint_file,
     fingerprint_files,
 )
+from dupfinder.core.matching.windows import WINDOWS
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 from dupfinder.core.progress import CancelToken, ProgressEvent, ScanCancelled, ScanStage
 
@@ -131,12 +133,14 @@ PINNED = {
 
 @pytest.mark.parametrize("name", sorted(PINNED))
 def test_pinned_hashes_of_committed_photos(name):
-    assert fingerprint_file(str(DATA / name)) == PINNED[name]
+    fingerprint = fingerprint_file(str(DATA / name))
+    assert dataclasses.replace(fingerprint, window_phash=(), window_dhash=(), detail=None) == PINNED[name]
+    assert len(fingerprint.window_phash) == len(fingerprint.window_dhash) == len(WINDOWS)
 
 
 def test_recipe_names_the_method():
-    assert FINGERPRINT_RECIPE.startswith("3;")
-    assert "phash" in FINGERPRINT_RECIPE
+    assert FINGERPRINT_RECIPE.startswith("4;")
+    assert "phash" in FINGERPRINT_RECIPE and "win48" in FINGERPRINT_RECIPE  # the crop windows are cached too
 
 
 def test_content_digest_streams_the_whole_file(tmp_path):

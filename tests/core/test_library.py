@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import stat
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageEnhance
@@ -62,7 +63,9 @@ def test_find_in_folders_lists_copies_best_first_with_how_they_differ(library, q
     )
     beach, city, new = report.queries
     assert sorted(os.path.basename(m.path) for m in beach.matches) == ["beach-small.png", "beach.jpg"]
-    assert all(m.differs.startswith("similar (") and not m.identical for m in beach.matches)
+    labels = {os.path.basename(m.path): m.differs for m in beach.matches}  # the scan's own labels
+    assert labels["beach-small.png"].startswith("smaller (") and "saved as PNG" in labels["beach-small.png"]
+    assert not any(m.identical for m in beach.matches)
     assert [m.distance_bits for m in beach.matches] == sorted(m.distance_bits for m in beach.matches)
     (copy,) = city.matches
     assert copy.identical and copy.differs == "identical bytes" and copy.similarity == 100.0
@@ -73,7 +76,7 @@ def test_find_in_folders_lists_copies_best_first_with_how_they_differ(library, q
 def test_cli_find_exit_status_and_json(library, queries, capsys):
     code, out, _ = run(capsys, "find", queries / "edited-beach.jpg", queries / "city-copy.jpg", "--in", library)
     assert code == 0
-    assert "edited-beach.jpg: 2 copies" in out and "identical bytes" in out and "similar (" in out
+    assert "edited-beach.jpg: 2 copies" in out and "identical bytes" in out and "smaller (" in out
     code, out, _ = run(capsys, "find", queries / "city-copy.jpg", queries / "new.jpg", "--in", library, "--json")
     assert code == 1
     data = json.loads(out)
@@ -195,3 +198,21 @@ def test_find_turned_finds_a_mirrored_copy_and_the_library_is_only_read(library,
     (match,) = turned.queries[0].matches
     assert match.path == str(library / "2020" / "city.jpg") and match.differs.startswith("mirrored or turned")
     assert (db.stat().st_mtime_ns, db.stat().st_size) == stamp and not os.path.exists(f"{db}-journal")
+
+
+def test_find_in_folders_decides_as_the_scan_mirrored_and_cropped_copies_are_found(tmp_path):
+    from PIL import Image
+
+    astronaut = Image.open(Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg").convert("RGB")
+    photo = astronaut.resize((768, 768), Image.Resampling.LANCZOS)
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(folder / "mirrored.jpg", quality=90)
+    photo.crop((0, 0, 640, 700)).save(folder / "cropped.jpg", quality=90)
+    Image.effect_mandelbrot((768, 768), (-2, -1.5, 1, 1.5), 60).convert("RGB").save(folder / "other.jpg")
+    query = tmp_path / "incoming.jpg"
+    photo.save(query, quality=92)
+    (result,) = find_in_folders([str(query)], ScanOptions(roots=(str(folder),)), 12).queries
+    labels = {os.path.basename(m.path): m.differs for m in result.matches}
+    assert set(labels) == {"mirrored.jpg", "cropped.jpg"}
+    assert labels["mirrored.jpg"].startswith("mirrored") and "cropped" in labels["cropped.jpg"]

@@ -20,7 +20,7 @@ def english(qapp):
 @pytest.fixture
 def photo_dir(tmp_path, make_photo):
     """Four unrelated pictures, each with a smaller PNG copy and a recompressed JPEG copy (both within the strict
-    threshold) and a brightened, cropped edit (14-16 bits away: grouped only at the loosest slider position)."""
+    threshold) and a brightened, cropped edit (14-16 bits away, without keypoints to confirm it: never grouped)."""
     root = tmp_path / "photos"
     for seed in SEEDS:
         original = make_photo(root / f"p{seed}.jpg", seed, (640, 480), quality=95)

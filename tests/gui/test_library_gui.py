@@ -57,7 +57,9 @@ def test_dropping_one_photo_shows_its_copies_in_the_compare_view(qtbot, window, 
     assert {"p1.jpg", "p1_q40.jpg", "p1_small.png"} <= set(names) and not any(n.startswith("p2") for n in names)
     cards = dialog.compare.cards
     assert len(cards) == len(dialog.query.matches) + 1 and cards[0].path == str(query)
-    assert all(c.similarity.text().startswith("similar (") for c in cards[1:])
+    differs = {m.path: m.differs for m in dialog.query.matches}
+    assert [c.similarity.text() for c in cards[1:]] == [differs[c.path] for c in cards[1:]]  # how each differs
+    assert "smaller (" in differs[str(photo_dir / "copies" / "p1_small.png")]
     assert not any(c.toggle.isVisible() for c in cards)
     assert query.exists() and (photo_dir / "p1.jpg").exists()
 

@@ -39,9 +39,11 @@ def test_scan_threshold_keep_best_trash_and_undo(qtbot, window, photo_dir, scan,
     assert group_names(window) == normal
     assert "Normal" in window.threshold_label.text() and "% alike" in window.threshold_label.text()
 
-    window.slider.setValue(window.slider.maximum())  # looser than loose: the edits join their groups
-    qtbot.waitUntil(lambda: all(len(g.members) == 4 for g in window.model.groups()), timeout=2000)
-    assert "Loose" in window.threshold_label.text()
+    # Looser than loose: the brightened crops of these keypoint-free pictures are 14-16 bits away and nothing but
+    # the hash says they are copies, so they stay out (absence of evidence never groups).
+    window.slider.setValue(window.slider.maximum())
+    qtbot.waitUntil(lambda: "Loose" in window.threshold_label.text(), timeout=2000)
+    assert group_names(window) == normal
     window.slider.setValue(preset_distance(Preset.NORMAL, window._hash_kind))
     qtbot.waitUntil(lambda: group_names(window) == normal, timeout=2000)
 
@@ -251,7 +253,7 @@ def test_export_csv_and_json(window, photo_dir, scan, tmp_path):
     assert len(data["groups"]) == 4 and data["preset"] == "normal"
 
 
-def test_turned_copies_checkbox_groups_a_rotated_copy_and_is_remembered(qtbot, window, scan, tmp_path, make_photo):
+def test_a_turned_copy_is_grouped_and_its_card_says_so(qtbot, window, scan, tmp_path, make_photo):
     from PIL import Image
 
     original = make_photo(tmp_path / "turn" / "photo.jpg", 11, (480, 360), quality=92)
@@ -260,10 +262,24 @@ def test_turned_copies_checkbox_groups_a_rotated_copy_and_is_remembered(qtbot, w
     make_photo(tmp_path / "turn" / "other.jpg", 12)
     window.add_folder(str(tmp_path / "turn"))
     scan(window)
-    assert window.model.rowCount() == 0
-    window.scan_bar.turned_check.setChecked(True)
-    scan(window)
     assert group_names(window) == [["photo-turned.jpg", "photo.jpg"]]
-    second = MainWindow()
-    qtbot.addWidget(second)
-    assert second.scan_bar.turned_check.isChecked()
+    texts = [card.difference.text() for card in window.compare.cards]
+    assert texts[0] == "" and texts[1].startswith("turned ")  # the reference, then the copy
+
+
+def test_the_folder_box_is_as_tall_as_its_folders(qtbot, window, tmp_path):
+    folders = window.folders
+    one_row = folders.height()
+    for k in range(6):
+        (tmp_path / f"f{k}").mkdir()
+        window.add_folder(str(tmp_path / f"f{k}"))
+        if k == 0:
+            assert folders.height() == one_row  # one folder: one row, no empty space
+        if k == 1:
+            assert folders.height() > one_row
+    four = folders.height()
+    window.folders.remove_folder(str(tmp_path / "f5"))
+    assert folders.height() == four  # more than four rows scroll; the box stops growing
+    for k in range(5):
+        window.folders.remove_folder(str(tmp_path / f"f{k}"))
+    assert folders.height() == one_row

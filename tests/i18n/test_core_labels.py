@@ -7,7 +7,7 @@ import pytest
 
 from dupfinder import i18n
 from dupfinder.core.models import Problem, ProblemKind
-from dupfinder.formatting import core_message, difference_text, problem_reason
+from dupfinder.formatting import core_message, difference_label, problem_reason
 
 LABELS = {
     "cropped (12 %)": ("已裁剪（12 %）", "обрезано (12 %)"),
@@ -36,14 +36,14 @@ def language():
 @pytest.mark.parametrize("lang", ["zh_CN", "ru"])
 def test_difference_labels_are_translated(label, lang, language):
     language(lang)
-    assert difference_text(label) == LABELS[label][0 if lang == "zh_CN" else 1]
+    assert difference_label(label) == LABELS[label][0 if lang == "zh_CN" else 1]
 
 
 def test_english_labels_and_unknown_phrases_stay_as_the_core_wrote_them(language):
     language("en")
-    assert all(difference_text(label) == label for label in LABELS)
+    assert all(difference_label(label) == label for label in LABELS)
     language("ru")
-    assert difference_text("mirrored, sparkly (3 %)") == "отражено, sparkly (3 %)"
+    assert difference_label("mirrored, sparkly (3 %)") == "отражено, sparkly (3 %)"
 
 
 def test_problem_kinds_and_undo_messages(language):

@@ -5,13 +5,15 @@ checks.py    the checks just before a move: unchanged since the scan, still alik
 lock.py      one cleanup or undo at a time
 actionlog.py the journal of every move, written before and after it
 freedesktop.py which trash folder a file may go to, .trashinfo files, finding entries
-mover.py     the only module that renames a user's file (into the trash and back)
-trash.py     trash_files(): a cleanup, in that order
+mover.py     the only module that renames a user's file (into the trash or DIR, and back)
+destination.py whether DIR (--move-duplicates-to) may be used, and where in it each file goes
+trash.py     trash_files() and move_files(): a cleanup, in that order
 undo.py      undo_last_cleanup(), classify_session()
 """
 
+from dupfinder.core.cleanup.destination import destination_problem
 from dupfinder.core.cleanup.plan import NotTrashed
-from dupfinder.core.cleanup.trash import TrashedFile, TrashReport, trash_files
+from dupfinder.core.cleanup.trash import TrashedFile, TrashReport, move_files, trash_files
 from dupfinder.core.cleanup.undo import FileLocation, FileState, UndoReport, classify_session, undo_last_cleanup
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "TrashedFile",
     "UndoReport",
     "classify_session",
+    "destination_problem",
+    "move_files",
     "trash_files",
     "undo_last_cleanup",
 ]

@@ -2,7 +2,8 @@
 
 Each record is written and fsync'd before the next step, so that a cleanup killed at any moment
 (even by kill -9) can be reconstructed: an "intent" record is written before a file is handed to
-the trash and a "trashed" or "failed" record after. Reading tolerates a truncated last line, and
+the trash (or, with `--move-duplicates-to DIR`, before it is moved into DIR: the intent names its path there) and a
+"trashed", "moved" or "failed" record after. Reading tolerates a truncated last line, and
 a writer never glues a new record onto such a torn line. A line that is valid JSON but lacks a field
 or has one of the wrong type (a bug, a hand edit, another tool) is skipped with a warning, never a crash.
 """
@@ -28,6 +29,7 @@ _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 CLEANUP_STARTED = "cleanup-started"
 INTENT = "intent"
 TRASHED = "trashed"
+MOVED = "moved"  # moved into the folder of `--move-duplicates-to` (its cleanup-started record names it)
 FAILED = "failed"
 CLEANUP_FINISHED = "cleanup-finished"
 UNDO_STARTED = "undo-started"
@@ -146,6 +148,7 @@ _COMMON = {"event": _TEXT, "session": _TEXT}
 _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     INTENT: {"path": _TEXT, "size_bytes": (int,), "mtime_ns": (int,), "dev": (int,), "ino": (int,)},
     TRASHED: {"path": _TEXT},
+    MOVED: {"path": _TEXT, "moved_to": _TEXT},
     FAILED: {"path": _TEXT},
     RESTORED: {"path": _TEXT},
 }
@@ -154,6 +157,9 @@ _OPTIONAL: dict[str, tuple[type, ...]] = {
     "trash_file": _OPTIONAL_TEXT,
     "reason": _TEXT,
     "status": _TEXT,
+    "moved_to": _TEXT,  # intent and moved records of a move-to cleanup: the file's path in DIR
+    "root": _TEXT,  # intent of a move-to cleanup: the scanned folder its path in DIR is relative to
+    "destination": _TEXT,  # cleanup-started of a move-to cleanup: DIR
 }
 
 
@@ -182,11 +188,12 @@ class LoggedFile:
     dev: int
     ino: int
     intent_time: float
-    outcome: str | None  # TRASHED, FAILED, or None when the session stopped before recording one
+    outcome: str | None  # TRASHED, MOVED, FAILED, or None when the session stopped before recording one
     outcome_time: float | None = None
     trash_file: str | None = None  # where the file went inside the trash, when it could be located
     reason: str = ""  # why it failed
     restored: bool = False  # an undo has put it back
+    moved_to: str | None = None  # a move-to cleanup: where in DIR the file goes (logged with the intent)
 
     @property
     def identity(self) -> tuple[int, int]:
@@ -202,6 +209,7 @@ class Session:
     files: tuple[LoggedFile, ...]
     finished: bool  # a "cleanup-finished" record exists (False after a crash or kill)
     status: str = ""  # "completed", "cancelled" or "error", when finished
+    destination: str | None = None  # a move-to cleanup's DIR (None: a cleanup to the trash)
 
 
 def read_sessions(log_path: str | os.PathLike | None = None) -> list[Session]:
@@ -214,6 +222,7 @@ def sessions_from_records(records: Iterable[dict]) -> list[Session]:
     started: dict[str, float] = {}
     files: dict[str, dict[str, dict]] = {}
     finished: dict[str, str] = {}
+    destination: dict[str, str] = {}
     for record in records:
         event, sid = record["event"], record["session"]
         if event == CLEANUP_STARTED:
@@ -222,11 +231,13 @@ def sessions_from_records(records: Iterable[dict]) -> list[Session]:
             order.append(sid)
             started[sid] = float(record.get("time", 0.0))
             files[sid] = {}
+            if isinstance(record.get("destination"), str):
+                destination[sid] = record["destination"]
         elif sid not in files:
             continue
         elif event == INTENT:
             files[sid][record["path"]] = {"intent": record}
-        elif event in (TRASHED, FAILED) and record.get("path") in files[sid]:
+        elif event in (TRASHED, MOVED, FAILED) and record.get("path") in files[sid]:
             files[sid][record["path"]]["outcome"] = record
         elif event == RESTORED and record.get("path") in files[sid]:
             files[sid][record["path"]]["restored"] = True
@@ -239,6 +250,7 @@ def sessions_from_records(records: Iterable[dict]) -> list[Session]:
             files=tuple(_logged_file(entry) for entry in files[sid].values()),
             finished=sid in finished,
             status=finished.get(sid, ""),
+            destination=destination.get(sid),
         )
         for sid in order
     ]
@@ -258,4 +270,5 @@ def _logged_file(entry: dict) -> LoggedFile:
         trash_file=outcome.get("trash_file") if outcome else None,
         reason=outcome.get("reason", "") if outcome else "",
         restored=bool(entry.get("restored")),
+        moved_to=intent.get("moved_to"),
     )

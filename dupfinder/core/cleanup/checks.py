@@ -10,9 +10,12 @@
 
 2. Each of the file's groups must keep a copy that passes the same checks and that a fresh look still finds alike
    to it (`Survivors`): both files are decoded and fingerprinted again now, with the scan's hash kind, and must be
-   within the distance the groups were formed at; for a pair the scan recorded as byte-identical (equal digests),
-   fresh content digests must be equal. So no fingerprint cache content, stale, corrupt or forged, can get a photo
-   trashed. Each file is decoded or hashed at most once per cleanup (a keeper once for all its group's copies).
+   within the distance the groups were formed at — or, for a scan that used the second measure (mirrored, turned,
+   cropped copies are far apart in the whole-picture hash), the two fresh fingerprints must pass the scan's own
+   matching afresh (candidates, then the second measure on the two files as they are now) at that threshold; for a
+   pair the scan recorded as byte-identical (equal digests), fresh content digests must be equal. So no fingerprint
+   cache content, stale, corrupt or forged, can get a photo trashed. Each file is decoded or hashed at most once per
+   cleanup (a keeper once for all its group's copies).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import stat
 from collections.abc import Sequence
 
 from dupfinder.core.fingerprint import FingerprintError, content_digest, fingerprint_file
+from dupfinder.core.grouping import usable_pairs
+from dupfinder.core.matching.pipeline import matched_pairs
 from dupfinder.core.models import Fingerprint, ImageRecord
 from dupfinder.core.options import HashKind
 
@@ -32,8 +37,16 @@ log = logging.getLogger(__name__)
 class FreshLook:
     """Fresh fingerprints and content digests of the files of one cleanup, each computed once, on demand."""
 
-    def __init__(self, images: Sequence[ImageRecord], hash_kind: HashKind, max_distance_bits: int, turned: bool):
+    def __init__(
+        self,
+        images: Sequence[ImageRecord],
+        hash_kind: HashKind,
+        max_distance_bits: int,
+        turned: bool,
+        measured: bool = False,
+    ) -> None:
         self.images, self.hash_kind, self.limit, self.turned = images, hash_kind, max_distance_bits, turned
+        self.measured = measured  # the scan confirmed its pairs by the second measure (core/matching)
         self._fingerprints: dict[int, Fingerprint | str] = {}
         self._digests: dict[int, bytes | str] = {}
 
@@ -69,9 +82,16 @@ class FreshLook:
             if isinstance(value, str):
                 return value
         distance = self.distance(mine, theirs)
-        if distance > self.limit:
-            return f"a fresh look finds it {distance} bits from {b.path} (the groups allow {self.limit})"
-        return None
+        if distance <= self.limit or (self.measured and self._matched_afresh(image, other, mine, theirs)):
+            return None
+        how = "nor does the second measure confirm it" if self.measured else f"the groups allow {self.limit}"
+        return f"a fresh look finds it {distance} bits from {b.path} ({how})"
+
+    def _matched_afresh(self, image: int, other: int, mine: Fingerprint, theirs: Fingerprint) -> bool:
+        """The scan's matching (candidates and second measure) on the two files as they are now, at the threshold."""
+        records = [ImageRecord(self.images[image].file, mine), ImageRecord(self.images[other].file, theirs)]
+        pairs = matched_pairs(records, self.limit, workers=1)
+        return bool(usable_pairs(pairs, self.limit).any())
 
     def distance(self, a: Fingerprint, b: Fingerprint) -> int:
         """The scan's distance (the largest of the hash kind's parts), also over mirrored/turned copies if matched."""

@@ -1,4 +1,5 @@
-"""The only module that moves a user's file: into the trash, and back out of it on undo.
+"""The only module that moves a user's file: into the trash (or the `--move-duplicates-to` folder, FolderMover at
+the end), and back out of it on undo.
 
 No file is ever deleted or copied: a move is one rename within a file system. On a freedesktop system (Linux) the
 move is done here rather than by send2trash, whose free-name probing (check that NAME does not exist, then rename
@@ -224,20 +225,28 @@ def _verify_moved(trash: TrashDir, name: str, parent_fd: int, base: str, expecte
     raise MoveFailed("it was replaced while being moved; put back and left in place")
 
 
-def _open_parent_nofollow(path: str) -> int:
+def _open_parent_nofollow(path: str, create: bool = True) -> int:
     """A descriptor of the folder holding `path`, every folder from / down opened without following a symlink
-    (missing ones are created). Raises MoveFailed naming the folder that is a symlink or not a folder."""
+    (missing ones are created, unless `create` is False). Raises MoveFailed naming the folder that is a symlink or
+    not a folder."""
     parts = [p for p in os.path.normpath(path).split(os.sep)[:-1] if p]
-    fd = os.open(os.sep, _DIR)
-    walked = os.sep
+    return _descend(os.open(os.sep, _DIR), os.sep, parts, 0o777 if create else None)
+
+
+def _descend(fd: int, walked: str, parts: list[str], mode: int | None) -> int:
+    """From the folder `fd` (at `walked`; the descriptor is taken over), open each of `parts` in turn without
+    following a symlink, creating a missing one with `mode` (None: never create); return the last one's descriptor.
+    Raises MoveFailed naming the folder that is a symlink, not a folder, missing or cannot be made."""
     try:
         for part in parts:
             walked = os.path.join(walked, part)
             try:
                 next_fd = os.open(part, _DIR | _NOFOLLOW, dir_fd=fd)
             except FileNotFoundError:
+                if mode is None:
+                    raise
                 with contextlib.suppress(FileExistsError):
-                    os.mkdir(part, 0o777, dir_fd=fd)
+                    os.mkdir(part, mode, dir_fd=fd)
                 next_fd = os.open(part, _DIR | _NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = next_fd
@@ -250,6 +259,8 @@ def _open_parent_nofollow(path: str) -> int:
             raise MoveFailed(f"{walked} is now a symbolic link; it is not followed") from exc
         if st is not None and not stat.S_ISDIR(st.st_mode):
             raise MoveFailed(f"{walked} is no longer a folder") from exc
+        if st is None and mode is None:
+            raise MoveFailed(f"{walked} no longer exists") from exc
         raise MoveFailed(f"cannot open or create {walked}: {exc.strerror or exc}") from exc
     return fd
 
@@ -284,8 +295,11 @@ def restore(files_path: str, info_path: str, original_path: str, expected: tuple
         log.warning("restored %s but could not remove %s: %s", original_path, info_path, exc)
 
 
-def _rename_out_of_trash(files_fd: int, name: str, parent_fd: int, base: str, st: os.stat_result) -> None:
-    exists = "a file now exists at the original path; the trashed copy was left in the trash"
+def _rename_out_of_trash(
+    files_fd: int, name: str, parent_fd: int, base: str, st: os.stat_result, where: str = "the trash"
+) -> None:
+    copy = "trashed copy" if where == "the trash" else "moved copy"
+    exists = f"a file now exists at the original path; the {copy} was left in {where}"
     try:
         rename_noreplace(files_fd, name, parent_fd, base)
         return
@@ -295,7 +309,9 @@ def _rename_out_of_trash(files_fd: int, name: str, parent_fd: int, base: str, st
         pass
     except OSError as exc:
         if exc.errno == errno.EXDEV:
-            raise MoveFailed("the trash is on another drive; restore it with the file manager") from exc
+            if where == "the trash":
+                raise MoveFailed("the trash is on another drive; restore it with the file manager") from exc
+            raise MoveFailed(f"{where} is on another mount point than the original folder") from exc
         raise MoveFailed(f"cannot move it back: {exc.strerror or exc}") from exc
     try:  # link() never replaces: the data is at the original path before the trash's name goes
         os.link(name, base, src_dir_fd=files_fd, dst_dir_fd=parent_fd, follow_symlinks=False)
@@ -305,5 +321,109 @@ def _rename_out_of_trash(files_fd: int, name: str, parent_fd: int, base: str, st
         raise MoveFailed(f"cannot move it back: {exc.strerror or exc}") from exc
     linked = _lstat_at(base, parent_fd)
     if linked is None or (linked.st_dev, linked.st_ino) != (st.st_dev, st.st_ino):
-        raise MoveFailed("the restored file could not be checked; it is also still in the trash")
-    os.unlink(name, dir_fd=files_fd)  # the trash's second name of the file now back in place
+        raise MoveFailed(f"the restored file could not be checked; it is also still in {where}")
+    os.unlink(name, dir_fd=files_fd)  # the trash's (or move folder's) second name of the file now back in place
+
+
+# --- Moving duplicates into a folder of the user's choice (`--move-duplicates-to DIR`) instead of the trash ---
+
+
+def _open_destination(destination: str) -> int:
+    """A descriptor of the folder DIR, made (0700, missing parents too) if it does not exist; DIR itself is never
+    a symbolic link (opened with O_NOFOLLOW). Raises MoveFailed with the reason."""
+    parent, name = os.path.split(os.path.abspath(destination))
+    try:
+        os.makedirs(parent, 0o700, exist_ok=True)
+        parent_fd = os.open(parent, _DIR)
+    except OSError as exc:
+        raise MoveFailed(f"cannot open or create {parent}: {exc.strerror or exc}") from exc
+    try:
+        return _descend(parent_fd, parent, [name], 0o700)
+    except MoveFailed as exc:
+        raise MoveFailed(str(exc).replace("is now a symbolic link", "is a symbolic link")) from exc
+
+
+class FolderMover:
+    """Moves files into DESTINATION/<relative path> for one cleanup: DIR is opened once (never through a symlink),
+    the folders below it are opened with O_NOFOLLOW from DIR's descriptor and made 0700 where missing, and each file
+    goes by one renameat2(RENAME_NOREPLACE): never over an existing file, never copied to another device, and what
+    arrived must be the very file that was checked (device, inode, size), or it is put back. Use as a context."""
+
+    def __init__(self, destination: str) -> None:
+        self.destination = os.path.abspath(destination)
+        self._fd = _open_destination(self.destination)
+        self.device = os.fstat(self._fd).st_dev
+
+    def __enter__(self) -> FolderMover:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        os.close(self._fd)
+
+    def to_folder(self, path: str, expected: Expected, relative: str) -> str:
+        """Move the file at `path` (still `expected`) to DESTINATION/`relative`; return that path. Raises MoveFailed
+        or OSError, the file left in place."""
+        target = os.path.join(self.destination, relative)
+        folder, base = os.path.split(os.path.abspath(path))
+        parent_fd = os.open(folder, _DIR)
+        try:
+            st = _lstat_at(base, parent_fd)
+            if st is None or not stat.S_ISREG(st.st_mode) or _identity(st) != expected:
+                raise MoveFailed("it changed just before the move; left in place")
+            if st.st_dev != self.device:
+                raise MoveFailed(f"it is on another device than {self.destination}; files are renamed, never copied")
+            parts = [p for p in relative.split(os.sep) if p]
+            dest_fd = _descend(os.dup(self._fd), self.destination, parts[:-1], 0o700)
+            try:
+                self._rename(parent_fd, base, dest_fd, parts[-1], target)
+                arrived = _lstat_at(parts[-1], dest_fd)
+                if arrived is None or _identity(arrived) != expected:
+                    try:
+                        rename_noreplace(dest_fd, parts[-1], parent_fd, base)
+                    except OSError as exc:
+                        raise MoveFailed(f"it was replaced while being moved; what was moved is at {target}") from exc
+                    raise MoveFailed("it was replaced while being moved; put back and left in place")
+            finally:
+                os.close(dest_fd)
+        finally:
+            os.close(parent_fd)
+        return target
+
+    @staticmethod
+    def _rename(parent_fd: int, base: str, dest_fd: int, name: str, target: str) -> None:
+        try:
+            rename_noreplace(parent_fd, base, dest_fd, name)
+        except FileExistsError:
+            raise MoveFailed(f"{target} already exists; it is never replaced") from None
+        except NoReplaceUnsupported as exc:
+            # No race-free "rename unless it exists" here: a check then a rename could replace a file made between
+            # the two, so nothing is moved (the trash has random names of its own to fall back on; DIR has not).
+            raise MoveFailed(
+                "this system or file system cannot rename without the risk of replacing a file "
+                "(no renameat2 RENAME_NOREPLACE); left in place"
+            ) from exc
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                raise MoveFailed(f"{target} is on another mount point; files are renamed, never copied") from exc
+            raise MoveFailed(f"cannot move it to {target}: {exc.strerror or exc}") from exc
+
+
+def restore_from_folder(moved_path: str, original_path: str, expected: Expected, where: str) -> None:
+    """Move a file back from DIR (`moved_path`) to `original_path`: every folder opened without following a symlink
+    (the original's recreated if missing), never over an existing file, and only the very file that was moved
+    (device, inode, size). Raises MoveFailed with the reason."""
+    src_fd = _open_parent_nofollow(moved_path, create=False)
+    try:
+        name = os.path.basename(moved_path)
+        st = _lstat_at(name, src_fd)
+        if st is None:
+            raise MoveFailed(f"it is no longer at {moved_path}")
+        if not stat.S_ISREG(st.st_mode) or _identity(st) != expected:
+            raise MoveFailed(f"the file at {moved_path} is not the one that was moved")
+        parent_fd = _open_parent_nofollow(original_path)
+        try:
+            _rename_out_of_trash(src_fd, name, parent_fd, os.path.basename(original_path), st, where)
+        finally:
+            os.close(parent_fd)
+    finally:
+        os.close(src_fd)

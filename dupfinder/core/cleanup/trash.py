@@ -10,6 +10,11 @@ The order of one cleanup, every step there to keep a photo from being lost or th
    journalled. If the log cannot be written, nothing more is moved.
 
 Files are never deleted: a file that cannot be trashed stays where it is and is reported.
+
+move_files() is the same cleanup with another destination (`--move-duplicates-to DIR`, for servers without a
+desktop trash): each file goes to DIR/<its path relative to its scanned folder> (destination.py), by
+mover.FolderMover; the intent record names that path before the move, so a killed cleanup is undone like a trashed
+one.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from dupfinder.core.cleanup import actionlog, checks, lock, mover
+from dupfinder.core.cleanup import actionlog, checks, destination, lock, mover
 from dupfinder.core.cleanup.plan import NotTrashed, Plan, plan_cleanup
 from dupfinder.core.models import Group, ImageRecord, ScanResult
 from dupfinder.core.options import HashKind
@@ -36,7 +41,7 @@ class TrashedFile:
     image: int
     path: str
     size_bytes: int
-    trash_path: str | None = None  # where it is inside the trash, when that can be known (freedesktop)
+    trash_path: str | None = None  # where it is inside the trash, when that can be known (freedesktop); in DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class TrashReport:
     dry_run: bool
     cancelled: bool = False  # stopped by the cancel token; the files not reached are in none of the lists
     session_id: str | None = None  # the action log session (None for a dry run)
+    destination: str | None = None  # move_files' DIR (None: the trash)
 
 
 def trash_files(
@@ -70,12 +76,49 @@ def trash_files(
     what would be moved. Cancelling stops between files and returns the report so far (with cancelled=True) rather
     than raising, so the caller always learns which files did move.
     """
+    return _clean(result, groups, marks, None, max_distance_bits, dry_run, log_path, progress, cancel)
+
+
+def move_files(
+    result: ScanResult,
+    groups: Sequence[Group],
+    marks: Collection[int],
+    *,
+    destination_dir: str | os.PathLike,
+    max_distance_bits: int,
+    dry_run: bool = False,
+    log_path: str | os.PathLike | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> TrashReport:
+    """Move the marked images to `destination_dir`/<path relative to their scanned folder> instead of the trash,
+    with every check and journal record of trash_files (the caller checks DIR first: destination_problem). A file on
+    another device than DIR, or whose place in DIR is taken, stays where it is (in `failed`); a dry run predicts
+    both. `moved[].trash_path` is the file's path in DIR; undo_last_cleanup moves them back."""
+    folder = os.path.abspath(os.fspath(destination_dir))
+    return _clean(result, groups, marks, folder, max_distance_bits, dry_run, log_path, progress, cancel)
+
+
+def _clean(
+    result: ScanResult,
+    groups: Sequence[Group],
+    marks: Collection[int],
+    folder: str | None,
+    max_distance_bits: int,
+    dry_run: bool,
+    log_path: str | os.PathLike | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> TrashReport:
     plan = plan_cleanup(result, groups, marks)
-    fresh = checks.FreshLook(result.images, HashKind(result.hash_name), max_distance_bits, result.matched_turned)
+    fresh = checks.FreshLook(
+        result.images, HashKind(result.hash_name), max_distance_bits, result.matched_turned, result.pairs.measured
+    )
     survivors = checks.Survivors(result.images, plan.groups_of, plan.survivors, fresh)
-    tally = _Tally(list(plan.refused))
+    tally = _Tally(list(plan.refused), destination=folder)
+    target = _Target(folder, result.roots) if folder is not None else None
     if dry_run:
-        _execute(plan, result.images, survivors, tally, None, None, progress, cancel)
+        _execute(plan, result.images, survivors, tally, None, None, progress, cancel, target)
         return tally.report(result.images, dry_run=True)
     tally.session_id = actionlog.new_session_id()
     path = actionlog.resolve_log_path(log_path)
@@ -86,13 +129,24 @@ def trash_files(
         except OSError as exc:
             tally.not_attempted(plan.to_trash, result.images, exc)
             return tally.report(result.images, dry_run=False)
-        moving = stack.enter_context(mover.Mover())
+        moving: mover.Mover | mover.FolderMover
+        try:
+            moving = stack.enter_context(mover.Mover() if folder is None else mover.FolderMover(folder))
+        except OSError as exc:  # DIR cannot be made or opened (or is a symlink): nothing is attempted
+            reason = f"not attempted: {exc.strerror or exc}"
+            tally.failed.extend(NotTrashed(i, result.images[i].path, reason) for i in plan.to_trash)
+            return tally.report(result.images, dry_run=False)
         status = "error"
+        started = {"destination": folder} if folder is not None else {}
         try:
             writer.append(
-                actionlog.CLEANUP_STARTED, session=tally.session_id, v=actionlog.LOG_VERSION, files=len(plan.to_trash)
+                actionlog.CLEANUP_STARTED,
+                session=tally.session_id,
+                v=actionlog.LOG_VERSION,
+                files=len(plan.to_trash),
+                **started,
             )
-            _execute(plan, result.images, survivors, tally, writer, moving, progress, cancel)
+            _execute(plan, result.images, survivors, tally, writer, moving, progress, cancel, target)
             status = "cancelled" if tally.cancelled else "completed"
         except OSError as exc:  # the log cannot be written: stop before anything else moves
             done = {t.image for t in (*tally.moved, *tally.refused, *tally.failed)}
@@ -113,6 +167,36 @@ def trash_files(
 
 
 @dataclass
+class _Target:
+    """Where a move_files cleanup puts each file: DIR/<path relative to the first scanned folder holding it>."""
+
+    folder: str
+    roots: tuple[str, ...]
+    planned: set[str] = field(default_factory=set)  # dry run: the places already promised to another file
+
+    def place(self, path: str) -> tuple[str, str, str] | str:
+        """(root, relative path, path in DIR), or why the file has no place in DIR."""
+        found = destination.place_under_roots(path, self.roots)
+        if found is None:
+            return "it is under none of the scanned folders, so it has no place in the destination folder"
+        root, relative = found
+        return root, relative, os.path.join(self.folder, relative)
+
+    def dry_run_problem(self, record: ImageRecord, where: str) -> str | None:
+        """What would keep the real run from moving the file there (another device, a file at its place)."""
+        try:
+            device = os.stat(destination.nearest_existing(self.folder)).st_dev
+        except OSError as exc:
+            return f"{self.folder} cannot be examined: {exc.strerror or exc}"
+        if record.file.dev != device:
+            return f"it is on another device than {self.folder}; files are renamed, never copied"
+        if os.path.lexists(where) or where in self.planned:
+            return f"{where} already exists; it is never replaced"
+        self.planned.add(where)
+        return None
+
+
+@dataclass
 class _Tally:
     """What a cleanup has done so far (mutable; frozen into a TrashReport at the end)."""
 
@@ -121,6 +205,7 @@ class _Tally:
     failed: list[NotTrashed] = field(default_factory=list)
     cancelled: bool = False
     session_id: str | None = None
+    destination: str | None = None
 
     def not_attempted(self, to_trash: Sequence[int], images: Sequence[ImageRecord], exc: OSError) -> None:
         reason = f"not attempted: the action log cannot be written ({exc.strerror or exc})"
@@ -137,6 +222,7 @@ class _Tally:
             dry_run,
             self.cancelled,
             self.session_id,
+            self.destination,
         )
 
 
@@ -146,9 +232,10 @@ def _execute(
     survivors: checks.Survivors,
     tally: _Tally,
     writer: actionlog.ActionLogWriter | None,
-    moving: mover.Mover | None,
+    moving: mover.Mover | mover.FolderMover | None,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
+    target: _Target | None = None,
 ) -> None:
     """Check and move each planned file in turn (writer None: a dry run). Raises OSError if the log fails."""
     meter = ProgressMeter(ScanStage.TRASHING, len(plan.to_trash), progress)
@@ -161,22 +248,41 @@ def _execute(
             break
         record = images[i]
         reason = checks.changed_since_scan(record, survivors.fresh, i) or survivors.problem(i)
+        place = target.place(record.path) if target is not None else None
+        if reason is None and isinstance(place, str):
+            reason = place
         if reason is not None:
             tally.refused.append(NotTrashed(i, record.path, reason))
         elif writer is None or moving is None:
-            tally.moved.append(TrashedFile(i, record.path, record.file.size_bytes))
+            where = place[2] if isinstance(place, tuple) else None
+            problem = target.dry_run_problem(record, where) if target is not None and where else None
+            if problem is not None:
+                tally.failed.append(NotTrashed(i, record.path, problem))
+            else:
+                tally.moved.append(TrashedFile(i, record.path, record.file.size_bytes, where))
         else:
-            outcome = _move(writer, moving, tally.session_id or "", i, record)
+            outcome = _move(
+                writer, moving, tally.session_id or "", i, record, place if isinstance(place, tuple) else None
+            )
             (tally.moved if isinstance(outcome, TrashedFile) else tally.failed).append(outcome)
         meter.advance(1, record.path)
     meter.finish()
 
 
 def _move(
-    writer: actionlog.ActionLogWriter, moving: mover.Mover, session_id: str, image: int, record: ImageRecord
+    writer: actionlog.ActionLogWriter,
+    moving: mover.Mover | mover.FolderMover,
+    session_id: str,
+    image: int,
+    record: ImageRecord,
+    place: tuple[str, str, str] | None = None,
 ) -> TrashedFile | NotTrashed:
-    """Journal the intent, have the mover trash the file, journal the outcome. Raises OSError only if the log fails."""
+    """Journal the intent, have the mover trash the file (or move it to its place in DIR), journal the outcome.
+    Raises OSError only if the log fails."""
     entry = record.file
+    expected = (entry.dev, entry.ino, entry.size_bytes)
+    into_folder = isinstance(moving, mover.FolderMover) and place is not None
+    extra = {"root": place[0], "moved_to": place[2]} if into_folder and place else {}
     writer.append(
         actionlog.INTENT,
         session=session_id,
@@ -186,15 +292,23 @@ def _move(
         mtime_ns=entry.mtime_ns,
         dev=entry.dev,
         ino=entry.ino,
+        **extra,
     )
     try:
-        trash_path = moving.to_trash(entry.path, (entry.dev, entry.ino, entry.size_bytes))
+        if isinstance(moving, mover.FolderMover) and place is not None:
+            where = moving.to_folder(entry.path, expected, place[1])
+        else:
+            where = moving.to_trash(entry.path, expected)  # type: ignore[union-attr]
     except OSError as exc:  # never fall back to deleting
-        reason = f"the trash refused it: {exc.strerror or exc}"
+        refused_by = "not moved" if into_folder else "the trash refused it"
+        reason = f"{refused_by}: {exc.strerror or exc}"
         if not os.path.lexists(entry.path):
-            reason += " (and it is no longer in place: look in the trash)"
+            reason += f" (and it is no longer in place: look in {place[2] if place else 'the trash'})"
         writer.append(actionlog.FAILED, session=session_id, path=entry.path, reason=reason)
-        log.warning("could not trash %s: %s", entry.path, reason)
+        log.warning("could not move %s: %s", entry.path, reason)
         return NotTrashed(image, entry.path, reason)
-    writer.append(actionlog.TRASHED, session=session_id, path=entry.path, trash_file=trash_path)
-    return TrashedFile(image, entry.path, entry.size_bytes, trash_path)
+    if into_folder:
+        writer.append(actionlog.MOVED, session=session_id, path=entry.path, moved_to=where)
+    else:
+        writer.append(actionlog.TRASHED, session=session_id, path=entry.path, trash_file=where)
+    return TrashedFile(image, entry.path, entry.size_bytes, where)

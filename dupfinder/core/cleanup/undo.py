@@ -9,6 +9,10 @@ Undo restores the last cleanup that moved files and is not fully undone yet (a l
 does not hide it), under the cleanup lock, journalling each restore; if the log cannot be written it restores
 nothing more and says why. The moves themselves are mover.restore's: never over a file, never through a symlink.
 
+A cleanup made with `--move-duplicates-to DIR` is undone the same way, from DIR: each file is looked for at the path
+in DIR its intent record names (so also after a kill before the "moved" record), must be the very inode that was
+moved, and goes back by mover.restore_from_folder (never over a file, never through a symlink, on every system).
+
 On macOS and Windows the trash cannot be restored from here; undo says what to do by hand.
 """
 
@@ -97,6 +101,7 @@ def _best(file: LoggedFile, entries: list[TrashEntry]) -> TrashEntry | None:
 class FileState(enum.Enum):
     IN_PLACE = "in place"
     IN_TRASH = "in the trash"
+    IN_FOLDER = "in the destination folder"  # a move-to cleanup's DIR (FileLocation.moved_to says where)
     MISSING = "neither in place nor in the trash"
     UNKNOWN = "not in place; this system's trash cannot be inspected"
 
@@ -107,6 +112,18 @@ class FileLocation:
     state: FileState
     logged_outcome: str | None  # what the log recorded: "trashed", "failed" or None (interrupted)
     trash_file: str | None = None
+    moved_to: str | None = None  # a move-to cleanup: the file's path in DIR, when it is there
+
+
+def _in_folder(file: LoggedFile) -> bool:
+    """The file is at its logged place in DIR: that very inode (device, inode, size), not followed through a link."""
+    if file.moved_to is None:
+        return False
+    try:
+        st = os.lstat(file.moved_to)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino, st.st_size) == (file.dev, file.ino, file.size_bytes)
 
 
 def _in_place(file: LoggedFile) -> bool:
@@ -139,6 +156,13 @@ def classify_session(
     locations = []
     for file in wanted[-1].files:
         in_place = _in_place(file)
+        if wanted[-1].destination is not None:
+            in_folder = not in_place and _in_folder(file)
+            state = FileState.IN_PLACE if in_place else FileState.IN_FOLDER if in_folder else FileState.MISSING
+            locations.append(
+                FileLocation(file.path, state, file.outcome, moved_to=file.moved_to if in_folder else None)
+            )
+            continue
         entry = finder.find(file) if FREEDESKTOP and not in_place else None
         if in_place:
             state = FileState.IN_PLACE
@@ -183,11 +207,12 @@ def _undo(log_path: os.PathLike) -> UndoReport:
     sessions = [s for s in actionlog.read_sessions(log_path) if s.files]
     if not sessions:
         return UndoReport(None, (), (), "There is no cleanup to undo.")
-    if not FREEDESKTOP:
+    if not FREEDESKTOP and sessions[-1].destination is None:
         return _manual_undo(sessions[-1])
     session, pending = next(((s, p) for s in reversed(sessions) if (p := _pending(s))), (sessions[-1], []))
     if not pending:
         return UndoReport(session.session_id, (), (), _nothing_message(session))
+    where = f"{session.destination}" if session.destination is not None else "the trash"
     finder = TrashFinder()
     restored: list[str] = []
     not_restored: list[tuple[str, str]] = []
@@ -195,8 +220,11 @@ def _undo(log_path: os.PathLike) -> UndoReport:
     with actionlog.ActionLogWriter(log_path) as writer:
         writer.append(actionlog.UNDO_STARTED, session=session.session_id, files=len(pending))
         for file in pending:
-            entry = finder.find(file)
-            reason = "not found in the trash (emptied or restored already?)" if entry is None else _restore(entry)
+            if session.destination is not None:
+                reason = _restore_moved(file, where)
+            else:
+                entry = finder.find(file)
+                reason = "not found in the trash (emptied or restored already?)" if entry is None else _restore(entry)
             if reason is not None:
                 log.warning("cannot restore %s: %s", file.path, reason)
                 not_restored.append((file.path, reason))
@@ -213,9 +241,9 @@ def _undo(log_path: os.PathLike) -> UndoReport:
             )
         except OSError as exc:
             log.warning("cannot record the end of undo %s: %s", session.session_id, exc)
-    message = f"Restored {len(restored)} file{'s' if len(restored) != 1 else ''} from the trash."
+    message = f"Restored {len(restored)} file{'s' if len(restored) != 1 else ''} from {where}."
     if not_restored:
-        message += f" {len(not_restored)} could not be restored and stay in the trash."
+        message += f" {len(not_restored)} could not be restored and stay in {where}."
     if stopped:
         message += f" Stopped: {stopped}."
     return UndoReport(session.session_id, tuple(restored), tuple(not_restored), message, log_problem=stopped)
@@ -233,9 +261,22 @@ def _restore(entry: TrashEntry) -> str | None:
     return None
 
 
+def _restore_moved(file: LoggedFile, where: str) -> str | None:
+    """Move one file back from DIR; None on success, else the reason it stays there."""
+    if file.moved_to is None:
+        return "the action log does not say where in the destination folder it went"
+    try:
+        mover.restore_from_folder(file.moved_to, file.path, (file.dev, file.ino, file.size_bytes), where)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def _nothing_message(session: Session) -> str:
     if any(f.restored for f in session.files):
         return "Nothing to undo: the last cleanup has already been undone."
+    if session.destination is not None:
+        return f"Nothing to undo: the last cleanup moved no files to {session.destination}."
     return "Nothing to undo: the last cleanup moved no files to the trash."
 
 

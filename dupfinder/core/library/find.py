@@ -5,11 +5,13 @@ How a match is decided (the one seam where a confirmation stage plugs in):
 
 1. `candidates()` (search.py) takes the query's hashes and the stored hashes and returns every stored fingerprint
    within the threshold by the scan's own rule: alike in every part of the hash kind, at the largest part distance.
-2. `confirm()` below turns a candidate into a Match or drops it, and names how the copy differs. Today it confirms
-   every candidate and labels it "identical bytes" (equal BLAKE2b content digests), "the same file" (the query *is*
-   that file) or "similar (N % alike)". A pixel-level confirmation (core/matching/) replaces its body: it receives
-   the query's path and fingerprint and the candidate's path and fingerprint, and returns None or a Match with its
-   label.
+2. Against folders (`find --in`, the app's "Find copies"), whose files can be read, the decision is the scan's own:
+   `proposals()` picks every file that any of the scan's candidate routes could pair with the query (whole picture,
+   mirrored/turned, crop windows both ways, the same window), and the scan's matching (core/matching: candidates,
+   then the second measure, then the threshold's rule) runs on the query and that file, so a crop, a mirrored or a
+   turned copy is found and a merely similar picture is not; the label is the scan's ("cropped (12 %)", …).
+   Against a library (`find --db`), whose files are not read, `confirm()` decides by the hashes alone and labels
+   "identical bytes" (equal BLAKE2b content digests), "the same file" or "similar (N % alike)".
 3. Pairs the user said are not duplicates (core/ignore.py) are dropped.
 
 Nothing here moves, renames or writes a photo: folders and queries are only read; `index` writes the library file.
@@ -17,6 +19,7 @@ Nothing here moves, renames or writes a photo: folders and queries are only read
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -28,9 +31,18 @@ import numpy as np
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, content_digest, fingerprint_file, fingerprint_files
+from dupfinder.core.grouping import usable_pairs
 from dupfinder.core.ignore import IgnoreList, IgnoreListError
 from dupfinder.core.library.search import Candidate, candidates
 from dupfinder.core.library.store import HASH_NAMES, FingerprintLibrary, LibraryError, LibraryRow
+from dupfinder.core.matching.candidates import (
+    PARTIAL_DHASH_BITS,
+    PARTIAL_RADIUS_BITS,
+    TURNED_RADIUS_BITS,
+    WINDOW_RADIUS_BITS,
+)
+from dupfinder.core.matching.differences import describe
+from dupfinder.core.matching.pipeline import CONFIRM_PLAIN_BITS, matched_pairs
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind
 from dupfinder.core.options import HashKind, ScanOptions, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback
@@ -123,6 +135,77 @@ def confirm(query: Query, stored: Stored, candidate: Candidate, hash_bits: int) 
     )  # fmt: skip
 
 
+def confirm_by_matching(query: Query, stored: ImageRecord, threshold: int) -> Match | None:
+    """The scan's own decision on the query and one readable file (see the module docstring), with its label."""
+    if query.identity is not None and query.identity == stored.file.identity:
+        return _match(stored, 0, 100.0, False, "the same file")
+    if query.digest is not None and query.digest == stored.digest:
+        return _match(stored, 0, 100.0, True, "identical bytes")
+    entry = FileEntry(query.path, query.size_bytes, 0, *(query.identity or (0, 0)))
+    pair = (ImageRecord(entry, query.fingerprint, query.digest), ImageRecord(stored.file, stored.fingerprint))
+    pairs = matched_pairs(pair, max(threshold, CONFIRM_PLAIN_BITS), workers=1)
+    usable = np.flatnonzero(usable_pairs(pairs, threshold))
+    if not len(usable):
+        return None
+    row = int(usable[0])
+    distance = int(pairs.distance_bits[row])
+    similarity = similarity_percent(min(distance, HashKind.PHASH_DHASH.bits), HashKind.PHASH_DHASH.bits)
+    return _match(stored, distance, similarity, False, describe(pair, pairs, row, 0, 1))
+
+
+def _match(stored: ImageRecord, distance: int, similarity: float, identical: bool, differs: str) -> Match:
+    fp = stored.fingerprint
+    return Match(stored.path, distance, similarity, identical, differs, fp.width, fp.height, stored.file.size_bytes,
+                 fp.format)  # fmt: skip
+
+
+def proposals(query: Fingerprint, images: Sequence[ImageRecord], threshold: int) -> np.ndarray:
+    """Positions of the images any candidate route of the scan (matching/candidates.py) could pair with the query:
+    whole picture within the threshold (pHash and dHash), mirrored or turned either way, a crop window of either
+    against the other's whole picture, or the same window of both. A superset: the matching decides."""
+    if not images:
+        return np.empty(0, np.int64)
+
+    def column(name: str) -> np.ndarray:
+        return np.fromiter((getattr(im.fingerprint, name) for im in images), np.uint64, len(images))
+
+    def bits(values: np.ndarray, value: int) -> np.ndarray:
+        return np.bitwise_count(values ^ np.uint64(value)).astype(np.int64)
+
+    phash, dhash = column("phash"), column("dhash")
+    hit = np.maximum(bits(phash, query.phash), bits(dhash, query.dhash)) <= threshold
+    for turned_p, turned_d in zip(query.turned_phash, query.turned_dhash, strict=True):
+        hit |= np.maximum(bits(phash, turned_p), bits(dhash, turned_d)) <= TURNED_RADIUS_BITS
+    for value in query.window_phash:
+        hit |= bits(phash, value) <= WINDOW_RADIUS_BITS
+    turned_p, turned_d = _table(images, "turned_phash"), _table(images, "turned_dhash")
+    if turned_p is not None and turned_d is not None:
+        d = np.maximum(bits(turned_p, query.phash), bits(turned_d, query.dhash))
+        hit |= (d <= TURNED_RADIUS_BITS).any(axis=1)
+    window_p, window_d = _table(images, "window_phash"), _table(images, "window_dhash")
+    if window_p is not None and window_d is not None:
+        hit |= (bits(window_p, query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
+        if len(query.window_phash) == window_p.shape[1]:
+            same_p = np.bitwise_count(window_p ^ np.array(query.window_phash, np.uint64)[None, :])
+            same_d = np.bitwise_count(window_d ^ np.array(query.window_dhash, np.uint64)[None, :])
+            hit |= ((same_p <= PARTIAL_RADIUS_BITS) & (same_d <= PARTIAL_DHASH_BITS)).any(axis=1)
+    return np.flatnonzero(hit)
+
+
+def _table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
+    """(n, k) uint64 of a per-image hash tuple; a row without it (cached before it existed) is all ones, which no
+    query hash of ordinary pictures comes near at these radii."""
+    width = max((len(getattr(im.fingerprint, name)) for im in images), default=0)
+    if not width:
+        return None
+    table = np.full((len(images), width), np.uint64(2**64 - 1))
+    for k, im in enumerate(images):
+        values = getattr(im.fingerprint, name)
+        if len(values) == width:
+            table[k] = values
+    return table
+
+
 def _order(match: Match) -> tuple:
     return (not match.identical, match.distance_bits, -match.width * match.height, match.path)
 
@@ -184,6 +267,34 @@ def _search(
     return results
 
 
+def _search_by_matching(
+    queries: Sequence[Query | Problem],
+    images: Sequence[ImageRecord],
+    digests: dict[int, bytes],
+    threshold: int,
+    ignore_list: IgnoreList,
+) -> list[QueryResult]:
+    """Each query against readable files, decided as the scan decides (see the module docstring)."""
+    results = []
+    for query in queries:
+        if isinstance(query, Problem):
+            results.append(QueryResult(query.path, (), query))
+            continue
+        query_content = (content_key(query.fingerprint), query.digest)
+        matches = []
+        same_bytes = {i for i, d in digests.items() if d == query.digest}
+        for k in sorted(set(proposals(query.fingerprint, images, threshold).tolist()) | same_bytes):
+            image = dataclasses.replace(images[k], digest=digests.get(k))
+            if ignore_list.decisions and ignore_list.separates(query_content, (content_key(image.fingerprint),
+                                                                                image.digest)):  # fmt: skip
+                continue
+            match = confirm_by_matching(query, image, threshold)
+            if match is not None:
+                matches.append(match)
+        results.append(QueryResult(query.path, tuple(sorted(matches, key=_order)), None, query))
+    return results
+
+
 def content_key(fp: Fingerprint) -> tuple[int, int, int, int]:
     """The hashes the ignore list knows a photo by."""
     return (fp.ahash, fp.phash, fp.dhash, fp.whash)
@@ -221,7 +332,10 @@ def find_in_folders(
         return {i: _stored_from_image(images[i], digests.get(i)) for i in indices}
 
     ignore_list = _ignore_list(warnings)
-    results = _search(queries, columns, stored_at, options.hash_kind, threshold, options.match_turned, ignore_list)
+    if options.confirm:
+        results = _search_by_matching(queries, images, digests, threshold, ignore_list)
+    else:
+        results = _search(queries, columns, stored_at, options.hash_kind, threshold, options.match_turned, ignore_list)
     return FindReport(
         tuple(results), options.hash_kind.value, threshold, len(images), decoded, from_cache, tuple(problems),
         tuple(warnings), time.monotonic() - started, ", ".join(options.roots),

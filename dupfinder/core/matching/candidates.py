@@ -1,0 +1,210 @@
+"""Candidate pairs: every pair of images whose hashes say they might show the same picture.
+
+Three routes, each a vectorised Hamming search (hamming.py), merged per pair (the closest route wins):
+
+* plain: whole picture against whole picture, alike in pHash and dHash (grouping.pairs_for_parts), up to the scan's
+  loosest distance, as before;
+* turned: the pHash of each picture in the seven other orientations against every upright pHash, with the dHash of
+  the same orientation as a veto (mirrored and 90/180/270° copies);
+* window: the pHash of each crop window (windows.py) against every whole-picture pHash (crops), kept only when the
+  cropped picture has no more pixels than the window it matches (CROP_UPSCALE);
+* partial: each window's pHash against the same window of every other picture, dHash of that window vetoing
+  (copies with part of the picture covered: a sticker, a caption, a logo).
+
+The turned and window routes search only within their own radius, tighter than the loosest plain distance: they
+compare 7 and len(WINDOWS) times as many hashes, so chance matches between distinct smooth pictures grow with them;
+every pair they find must then be confirmed by the second measure (confirm.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dupfinder.core.grouping import find_pairs, pairs_for_parts
+from dupfinder.core.hamming import pairs_between
+from dupfinder.core.matching.windows import WINDOWS
+from dupfinder.core.models import ImageRecord, Route
+from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
+
+TURNED_RADIUS_BITS = 12  # pHash and dHash of a turned picture against an upright one
+WINDOW_RADIUS_BITS = 10  # pHash of a crop window against a whole picture
+WINDOW_DHASH_BITS = 64  # dHash of a window is too unstable to veto (measured: it lost a third of the crops)
+# A crop has no more pixels across than the part of the picture it shows (5 % and 2 px for rounding): two
+# different pictures of one size, or two overlapping crops of one big picture, fail this before any decoding.
+CROP_UPSCALE = 1.05
+# The same window of both pictures, in pHash and dHash: a copy with a sticker or caption over part of it.
+PARTIAL_RADIUS_BITS = 8
+PARTIAL_DHASH_BITS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Candidate pairs (left < right), one row per pair, sorted by (left, right)."""
+
+    left: np.ndarray  # int64
+    right: np.ndarray
+    distance_bits: np.ndarray  # int64: the route's hash distance (largest of pHash and dHash)
+    identical: np.ndarray  # bool
+    route: np.ndarray  # uint8 Route
+    turn: np.ndarray  # uint8: 0 upright, else 1 + index in fingerprint.TURNS, applied to `left` to look like right
+    window: np.ndarray  # int16: index in windows.WINDOWS of the cropped-out picture's window, -1 if none
+    window_of_left: np.ndarray  # bool: the window is one of left's (right is the crop), else of right's
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def find_candidates(
+    images: Sequence[ImageRecord],
+    max_distance_bits: int,
+    *,
+    turned_radius_bits: int = TURNED_RADIUS_BITS,
+    window_radius_bits: int = WINDOW_RADIUS_BITS,
+    plain_preferred_bits: int = 12,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Candidates:
+    """Plain pairs up to max_distance_bits (pHash and dHash), plus turned and window pairs within their radii."""
+    count = len(images)
+    phash = np.array([im.fingerprint.phash for im in images], dtype=np.uint64)
+    dhash = np.array([im.fingerprint.dhash for im in images], dtype=np.uint64)
+    plain = pairs_for_parts(
+        [phash.tolist(), dhash.tolist()],
+        [im.digest for im in images],
+        max_distance_bits,
+        progress=progress,
+        cancel=cancel,
+    )
+    rows = [
+        (
+            plain.left.astype(np.int64),
+            plain.right.astype(np.int64),
+            plain.distance_bits.astype(np.int64),
+            plain.identical,
+            np.full(len(plain), Route.PLAIN, np.uint8),
+            np.zeros(len(plain), np.uint8),
+            np.full(len(plain), -1, np.int16),
+            np.zeros(len(plain), bool),
+        )
+    ]
+    meter = ProgressMeter(ScanStage.COMPARING, 2 * count, progress)
+
+    def tick(done: int) -> None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+
+    turned_p = _table(images, "turned_phash")
+    turned_d = _table(images, "turned_dhash")
+    if turned_p is not None and turned_d is not None:
+        owner, other, turn, distance = _search(turned_p, turned_d, phash, dhash, turned_radius_bits, None, tick)
+        rows.append(_oriented(owner, other, distance, Route.TURNED, turn + 1, None))
+    meter.advance(count)
+    window_p = _table(images, "window_phash")
+    window_d = _table(images, "window_dhash")
+    if window_p is not None and window_d is not None:
+        owner, other, window, distance = _search(
+            window_p, window_d, phash, dhash, window_radius_bits, WINDOW_DHASH_BITS, tick
+        )
+        boxes = np.array(WINDOWS)[window]
+        width = np.array([im.fingerprint.width for im in images], np.float64)
+        height = np.array([im.fingerprint.height for im in images], np.float64)
+        fits = (width[other] <= width[owner] * (boxes[:, 2] - boxes[:, 0]) * CROP_UPSCALE + 2) & (
+            height[other] <= height[owner] * (boxes[:, 3] - boxes[:, 1]) * CROP_UPSCALE + 2
+        )
+        owner, other, window, distance = owner[fits], other[fits], window[fits], distance[fits]
+        rows.append(_oriented(owner, other, distance, Route.WINDOW, None, window))
+    if window_p is not None and window_d is not None and not isinstance(window_p, np.ma.MaskedArray):
+        rows.append(_partial(window_p, window_d, cancel))
+    meter.finish()
+    return _merge(rows, count, plain_preferred_bits)
+
+
+def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | None):
+    """Pairs alike in the same window (any of them) within PARTIAL_RADIUS_BITS in pHash and PARTIAL_DHASH_BITS in
+    dHash; the distance kept is the closest window's."""
+    lefts, rights, dists, windows = [], [], [], []
+    no_digests = [None] * len(window_p)
+    for k in range(window_p.shape[1]):
+        found = find_pairs(window_p[:, k].tolist(), no_digests, PARTIAL_RADIUS_BITS, cancel=cancel)
+        d = np.bitwise_count(window_d[found.left, k] ^ window_d[found.right, k])
+        keep = d <= PARTIAL_DHASH_BITS
+        lefts.append(found.left[keep].astype(np.int64))
+        rights.append(found.right[keep].astype(np.int64))
+        dists.append(np.maximum(found.distance_bits[keep], d[keep]).astype(np.int64))
+        windows.append(np.full(int(keep.sum()), k, np.int16))
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    n = len(left)
+    return (left, right, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
+            np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
+
+
+def _table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
+    """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a row that matches
+    nothing (their own upright pHash would; a row of all-ones/zeros is as good as absent at these radii)."""
+    lengths = {len(getattr(im.fingerprint, name)) for im in images}
+    width = max(lengths, default=0)
+    if not width:
+        return None
+    table = np.zeros((len(images), width), np.uint64)
+    mask = np.zeros((len(images), width), bool)
+    for i, im in enumerate(images):
+        values = getattr(im.fingerprint, name)
+        if len(values) == width:
+            table[i] = values
+            mask[i] = True
+    return np.ma.masked_array(table, ~mask) if not mask.all() else table
+
+
+def _search(query_p, query_d, phash, dhash, radius, dhash_radius, tick):
+    """(owner image, other image, column, distance) of every query row within radius in pHash and dHash."""
+    width = query_p.shape[1]
+    valid = None
+    if isinstance(query_p, np.ma.MaskedArray):
+        valid = ~np.ma.getmaskarray(query_p).reshape(-1)
+        query_p, query_d = query_p.filled(0), np.ma.filled(query_d, 0)
+    flat_p, flat_d = query_p.reshape(-1), query_d.reshape(-1)
+    query, key, p_distance = pairs_between(flat_p, phash, radius, tick)
+    if valid is not None:
+        keep = valid[query]
+        query, key, p_distance = query[keep], key[keep], p_distance[keep]
+    d_distance = np.bitwise_count(flat_d[query] ^ dhash[key]).astype(np.int64)
+    owner = query // width
+    keep = (d_distance <= (radius if dhash_radius is None else dhash_radius)) & (owner != key)
+    distance = np.maximum(p_distance.astype(np.int64), d_distance if dhash_radius is None else 0)
+    return owner[keep], key[keep], (query % width)[keep], distance[keep]
+
+
+def _oriented(owner, other, distance, route, turn, window):
+    """Rows with left < right. A turn applies to the owner; the pair keeps it when the owner is left, else its
+    inverse (turning the other way round)."""
+    left, right = np.minimum(owner, other), np.maximum(owner, other)
+    n = len(owner)
+    if turn is not None:
+        from dupfinder.core.matching.differences import inverse_turn
+
+        turn = np.where(owner == left, turn, inverse_turn(turn)).astype(np.uint8)
+    else:
+        turn = np.zeros(n, np.uint8)
+    window_index = np.full(n, -1, np.int16) if window is None else window.astype(np.int16)
+    return left, right, distance, np.zeros(n, bool), np.full(n, route, np.uint8), turn, window_index, owner == left
+
+
+def _merge(rows, count: int, plain_preferred_bits: int) -> Candidates:
+    """One row per pair: identical bytes first, then the plain route when within plain_preferred_bits (the whole
+    pictures' own distance), then the smallest distance."""
+    left, right, distance, identical, route, turn, window, of_left = (
+        np.concatenate(c) for c in zip(*rows, strict=True)
+    )
+    keys = left * count + right
+    preferred = (route == Route.PLAIN) & (distance <= plain_preferred_bits)
+    order = np.lexsort((route, distance, ~preferred, ~identical, keys))
+    keys = keys[order]
+    first = np.ones(len(keys), bool)
+    first[1:] = keys[1:] != keys[:-1]
+    pick = order[first]
+    return Candidates(
+        left[pick], right[pick], distance[pick], identical[pick], route[pick], turn[pick], window[pick], of_left[pick]
+    )

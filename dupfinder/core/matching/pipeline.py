@@ -1,0 +1,174 @@
+"""The default scan's matching: candidates (candidates.py) -> second measure (confirm.py) -> Pairs.
+
+Run once per scan; the Pairs it returns hold every candidate with its verdict and figures, so that grouping at any
+threshold (grouping.cluster, through grouping.usable_pairs) needs no image I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from dupfinder.core.matching.candidates import Candidates, find_candidates
+from dupfinder.core.matching.confirm import Measure, confirm_pairs
+from dupfinder.core.models import FileEntry, ImageRecord, Pairs, Route, Verdict
+from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
+
+log = logging.getLogger(__name__)
+
+# Which candidates get the second measure (each picture in one costs a second small decode, about as much as its
+# fingerprint): not byte-identical pairs; not plain pairs within HASH_ACCEPT_BITS between pictures with detail
+# (measured: no false pair that close on either bench corpus); not plain pairs past CONFIRM_PLAIN_BITS (the
+# normal preset), which only the hash-alone end of the slider ("loose") groups.
+HASH_ACCEPT_BITS = 2
+CONFIRM_PLAIN_BITS = 12
+DETAIL_SURE = 8.0  # grey-level spread above which a picture is surely not flat (windows.picture_detail)
+
+DEBUG_MEASURES: list | None = None  # benchmarks set a list here to receive (pair row, Measure) of the last run
+
+
+def matched_pairs(
+    images: Sequence[ImageRecord],
+    max_distance_bits: int,
+    *,
+    workers: int | None = None,
+    store: MeasureStore | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Pairs:
+    """Candidate pairs up to max_distance_bits (plain) and within the turned/window radii, each measured.
+
+    `store` (optional) remembers measures between scans: a pair whose two files are unchanged is not decoded again,
+    so a rescan of an unchanged library measures nothing."""
+    started = time.perf_counter()
+    found = find_candidates(
+        images, max_distance_bits, plain_preferred_bits=CONFIRM_PLAIN_BITS, progress=progress, cancel=cancel
+    )
+    searched = time.perf_counter()
+    # Plain pairs past the confirmation radius, found by no other route, are left out: nothing would group them.
+    found = _rows(
+        found, ~((found.route == Route.PLAIN) & (found.distance_bits > CONFIRM_PLAIN_BITS) & ~found.identical)
+    )
+    count = len(found)
+    detail = np.array([-1.0 if im.fingerprint.detail is None else im.fingerprint.detail for im in images])
+    plain = found.route == Route.PLAIN
+    sure = (detail[found.left] >= DETAIL_SURE) & (detail[found.right] >= DETAIL_SURE)
+    skip = found.identical.copy()
+    skip |= plain & (found.distance_bits <= HASH_ACCEPT_BITS) & sure
+    measure_rows = np.flatnonzero(~skip)
+    left, right = found.left[measure_rows], found.right[measure_rows]
+    meter = ProgressMeter(ScanStage.CONFIRMING, len(set(left.tolist()) | set(right.tolist())) + len(left), progress)
+
+    def tick(done: int) -> None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        meter.advance(done)
+
+    framed = found.route[measure_rows] != Route.WINDOW
+    turns = found.turn[measure_rows]
+    rows = zip(left.tolist(), right.tolist(), turns.tolist(), framed.tolist(), strict=True)
+    keys = [measure_key(images[a].file, images[b].file, t, f) for a, b, t, f in rows]
+    known = store.lookup_measures(keys) if store is not None and keys else {}
+    todo = np.array([k for k, key in enumerate(keys) if key not in known], np.int64)
+    fresh = confirm_pairs(
+        [im.path for im in images],
+        left[todo],
+        right[todo],
+        turns[todo],
+        framed[todo],
+        workers=workers or _cores(),
+        tick=tick,
+    )
+    by_key = {key: Measure(Verdict(v), *rest) for key, (v, *rest) in known.items()}
+    new = [(keys[k], m) for k, m in zip(todo.tolist(), fresh, strict=True)]
+    by_key.update(new)
+    if store is not None:
+        store.store_measures([(key, _measure_row(m)) for key, m in new if m.verdict != Verdict.HASH_ONLY])
+    measures = [by_key[key] for key in keys]
+    images_needed = len(set(left[todo].tolist()) | set(right[todo].tolist()))
+    meter.finish()
+    log.info(
+        "matching: %d candidate pairs in %.2f s; %d pictures and %d pairs measured (%d known) in %.2f s",
+        count,
+        searched - started,
+        images_needed,
+        len(todo),
+        len(known),
+        time.perf_counter() - searched,
+    )
+    verdict = np.full(count, Verdict.HASH_ONLY, np.uint8)
+    inliers = np.zeros(count, np.uint16)
+    coverage, kept_left, kept_right, angle, agreement = (np.zeros(count, np.float32) for _ in range(5))
+    kept_left[:] = kept_right[:] = 1.0
+    edits = np.zeros(count, np.uint8)
+    for row, m in zip(measure_rows.tolist(), measures, strict=True):
+        verdict[row], inliers[row], coverage[row] = m.verdict, min(m.inliers, 65535), m.coverage
+        kept_left[row], kept_right[row], angle[row], edits[row] = m.kept_left, m.kept_right, m.angle, m.edits
+        agreement[row] = m.agreement
+    log.debug("%d candidate pairs: %s", count, np.bincount(verdict, minlength=6).tolist())
+    pairs = Pairs(
+        found.left.astype(np.int32),
+        found.right.astype(np.int32),
+        np.minimum(found.distance_bits, 255).astype(np.uint8),
+        found.identical,
+        verdict=verdict,
+        route=found.route,
+        turn=found.turn,
+        inliers=inliers,
+        coverage=coverage,
+        kept_left=kept_left,
+        kept_right=kept_right,
+        angle=angle,
+        edits=edits,
+        agreement=agreement,
+    )
+    if DEBUG_MEASURES is not None:
+        DEBUG_MEASURES[:] = [(int(r), m) for r, m in zip(measure_rows.tolist(), measures, strict=True)]
+    return pairs
+
+
+# Part of every stored measure's key: bump when confirm.py or the choice of what is measured changes.
+MEASURE_RECIPE = "1;orb1000-fast5-view512;affine-ransac;photo96-grid8;framed"
+
+# (verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason): confirm.Measure
+MeasureRow = tuple
+
+
+class MeasureStore(Protocol):
+    """Where measures outlive a scan (the fingerprint cache can offer these two methods)."""
+
+    def lookup_measures(self, keys: Sequence[bytes]) -> dict[bytes, MeasureRow]: ...
+
+    def store_measures(self, items: Sequence[tuple[bytes, MeasureRow]]) -> None: ...
+
+
+def measure_key(left: FileEntry, right: FileEntry, turn: int, framed: bool) -> bytes:
+    """What a stored measure depends on: both files as they are now (path, size, mtime, ctime), the candidate's
+    turn and framing, and MEASURE_RECIPE."""
+    text = "\0".join(
+        [MEASURE_RECIPE, *(f"{e.path}\0{e.size_bytes}\0{e.mtime_ns}\0{e.ctime_ns}" for e in (left, right)),
+         str(turn), str(int(framed))]
+    )  # fmt: skip
+    return hashlib.blake2b(os.fsencode(text), digest_size=16).digest()
+
+
+def _measure_row(m: Measure) -> MeasureRow:
+    return (int(m.verdict), m.inliers, m.coverage, m.kept_left, m.kept_right, m.angle, m.edits, m.residual,
+            m.agreement, m.reason)  # fmt: skip
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _rows(found: Candidates, keep: np.ndarray) -> Candidates:
+    return Candidates(*(getattr(found, name)[keep] for name in Candidates.__slots__))
