@@ -11,6 +11,7 @@ import re
 import shutil
 import sys
 import threading
+import unicodedata
 from collections.abc import Sequence
 
 from dupfinder import __version__, cli_library
@@ -33,7 +34,16 @@ from dupfinder.core.report_files import (
 )
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import keep_best_marks
-from dupfinder.formatting import difference_text, human_bytes, human_count, human_duration, progress_text
+from dupfinder.formatting import (
+    core_message,
+    difference_text,
+    human_bytes,
+    human_count,
+    human_duration,
+    problem_reason,
+    progress_text,
+)
+from dupfinder.i18n import _, ngettext
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("scan", "undo", "gui", *cli_library.COMMANDS)
@@ -42,89 +52,97 @@ COMMANDS = ("scan", "undo", "gui", *cli_library.COMMANDS)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dupfinder",
-        description="Find duplicate and near-duplicate photos. Without a command, opens the desktop app.",
+        description=_("Find duplicate and near-duplicate photos. Without a command, opens the desktop app."),
     )
     parser.add_argument("--version", action="version", version=f"dupfinder {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    scan = commands.add_parser("scan", help="scan folders and print the duplicate groups")
-    scan.add_argument("folders", nargs="+", metavar="FOLDER", help="folders to scan (recursively)")
+    scan = commands.add_parser("scan", help=_("scan folders and print the duplicate groups"))
+    scan.add_argument("folders", nargs="+", metavar="FOLDER", help=_("folders to scan (recursively)"))
     scan.add_argument(
         "--protect", action="append", default=[], metavar="FOLDER",
-        help="a folder whose files are always kept (may repeat; it is scanned too)",
+        help=_("a folder whose files are always kept (may repeat; it is scanned too)"),
     )  # fmt: skip
-    how = scan.add_argument_group("how alike is alike")
+    how = scan.add_argument_group(_("how alike is alike"))
     how.add_argument(
         "--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
-        help="strict: the same picture resized/recompressed; normal: also edited, mirrored, turned, cropped, "
-        "stickered copies, each confirmed by a second measure; loose: also trusts the hash alone where that measure "
-        "found nothing to compare (default: %(default)s)",
+        help=_("strict: the same picture resized/recompressed; normal: also edited, mirrored, turned, cropped, "
+               "stickered copies, each confirmed by a second measure; loose: also trusts the hash alone where that "
+               "measure found nothing to compare (default: %(default)s)"),
     )  # fmt: skip
-    how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
+    how.add_argument(
+        "--max-distance", type=int, metavar="BITS", help=_("maximum Hamming distance (overrides --preset)")
+    )
     how.add_argument(
         "--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
-        help="fingerprint used to compare images (default: %(default)s; the others decide by the hash alone)",
+        help=_("fingerprint used to compare images (default: %(default)s; the others decide by the hash alone)"),
     )  # fmt: skip
     how.add_argument(
         "--hash-only", action="store_true",
-        help="decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
-        "merely alike pictures at loose settings (as before matching existed; the default confirms every "
-        "candidate on a small decode of both pictures)",
+        help=_("decide by the hash alone, without the second measure: no mirrored, turned or cropped copies, and "
+               "merely alike pictures at loose settings (as before matching existed; the default confirms every "
+               "candidate on a small decode of both pictures)"),
     )  # fmt: skip
-    which = scan.add_argument_group("which files")
+    which = scan.add_argument_group(_("which files"))
     which.add_argument(
         "--ext", metavar="LIST",
-        help="comma-separated extensions to consider (default: " + ",".join(sorted(e[1:] for e in DEFAULT_EXTENSIONS))
-        + ")",
+        help=_("comma-separated extensions to consider (default: {extensions})").format(
+            extensions=",".join(sorted(e[1:] for e in DEFAULT_EXTENSIONS))),
     )  # fmt: skip
-    which.add_argument("--min-size", type=parse_size, default=0, metavar="SIZE", help="skip files smaller (e.g. 20k)")
-    out = scan.add_argument_group("output")
-    out.add_argument("--json", metavar="FILE", help="also write the results as JSON")
-    out.add_argument("--csv", metavar="FILE", help="also write the results as CSV (one row per file)")
+    which.add_argument("--min-size", type=parse_size, default=0, metavar="SIZE",
+                       help=_("skip files smaller (e.g. 20k)"))  # fmt: skip
+    out = scan.add_argument_group(_("output"))
+    out.add_argument("--json", metavar="FILE", help=_("also write the results as JSON"))
+    out.add_argument("--csv", metavar="FILE", help=_("also write the results as CSV (one row per file)"))
     out.add_argument(
         "--keep-list", metavar="FILE",
-        help="write the path of every image that is kept (not a duplicate to drop), one per line, e.g. for training",
+        help=_("write the path of every image that is kept (not a duplicate to drop), one per line, e.g. for training"),
     )  # fmt: skip
     out.add_argument(
-        "--drop-list", metavar="FILE", help="write the path of every duplicate that would be trashed, one per line"
+        "--drop-list", metavar="FILE", help=_("write the path of every duplicate that would be trashed, one per line")
     )
-    out.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
-    out.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    act = scan.add_argument_group("clean up")
+    out.add_argument("-q", "--quiet", action="store_true", help=_("print only the summary"))
+    out.add_argument("--no-progress", action="store_true", help=_("no progress bar on stderr"))
+    act = scan.add_argument_group(_("clean up"))
     act.add_argument(
         "--trash-duplicates", action="store_true",
-        help="move every copy but the best-resolution one of each group to the system trash",
+        help=_("move every copy but the best-resolution one of each group to the system trash"),
     )  # fmt: skip
     act.add_argument(
         "--move-duplicates-to", metavar="DIR",
-        help="instead of the trash, move those copies into DIR, under their path relative to the scanned folder "
-        "(for servers without a desktop trash; same checks, undone by `dupfinder undo`)",
+        help=_("instead of the trash, move those copies into DIR, under their path relative to the scanned folder "
+               "(for servers without a desktop trash; same checks, undone by `dupfinder undo`)"),
     )  # fmt: skip
     act.add_argument(
-        "--dry-run", action="store_true", help="with --trash-duplicates or --move-duplicates-to: show what would move"
+        "--dry-run",
+        action="store_true",
+        help=_("with --trash-duplicates or --move-duplicates-to: show what would move"),
     )
     act.add_argument(
-        "--yes", action="store_true", help="with --trash-duplicates or --move-duplicates-to: do not ask first"
+        "--yes", action="store_true", help=_("with --trash-duplicates or --move-duplicates-to: do not ask first")
     )
-    perf = scan.add_argument_group("performance")
-    perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
-    perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
-    perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
+    perf = scan.add_argument_group(_("performance"))
+    perf.add_argument("--no-cache", action="store_true", help=_("do not read or write the fingerprint cache"))
+    perf.add_argument("--cache", metavar="FILE", help=_("fingerprint cache file (default: in the user cache folder)"))
+    perf.add_argument("--workers", type=int, metavar="N", help=_("parallel decoders (default: every core)"))
     perf.add_argument(
         "--dask", metavar="ADDRESS",
-        help='fingerprint on a Dask cluster (scheduler address, or "local" for one on this machine); needs '
-        'pip install "dupfinder[dask]" and workers that see the same paths',
+        help=_('fingerprint on a Dask cluster (scheduler address, or "local" for one on this machine); needs '
+               'pip install "dupfinder[dask]" and workers that see the same paths'),
     )  # fmt: skip
     cli_library.add_scan_arguments(scan)  # --exclude, --no-default-excludes, --save
 
     undo = commands.add_parser(
-        "undo", help="restore the files moved by the last cleanup (from the trash or the --move-duplicates-to folder)"
+        "undo",
+        help=_("restore the files moved by the last cleanup (from the trash or the --move-duplicates-to folder)"),
     )
     undo.add_argument(
-        "--list", action="store_true", help="only show where each file of the last cleanup is now (after a crash, too)"
+        "--list",
+        action="store_true",
+        help=_("only show where each file of the last cleanup is now (after a crash, too)"),
     )
-    gui = commands.add_parser("gui", help="open the desktop app (the default; `dupfinder FOLDER...` works too)")
-    gui.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to put in the folder list")
+    gui = commands.add_parser("gui", help=_("open the desktop app (the default; `dupfinder FOLDER...` works too)"))
+    gui.add_argument("folders", nargs="*", metavar="FOLDER", help=_("folders to put in the folder list"))
     cli_library.add_commands(commands)  # find, index, ignore, open
     return parser
 
@@ -133,7 +151,7 @@ def parse_size(text: str) -> int:
     """'500', '20k', '1.5MB', '2 GiB' -> bytes (binary multiples)."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*", text.lower())
     if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 500, 20k, 1.5m)")
+        raise argparse.ArgumentTypeError(_("not a size: {text} (use e.g. 500, 20k, 1.5m)").format(text=repr(text)))
     return int(float(match.group(1)) * 1024 ** " kmg".index(match.group(2) or " "))
 
 
@@ -193,7 +211,10 @@ def scan_command(args: argparse.Namespace) -> int:
         result = run_in_thread(options, bar)
     except ScanCancelled:
         bar.clear()
-        print("dupfinder: scan interrupted; fingerprints so far are cached, the next scan resumes.", file=sys.stderr)
+        print(
+            "dupfinder: " + _("scan interrupted; fingerprints so far are cached, the next scan resumes."),
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except DaskUnavailable as exc:
         bar.clear()
@@ -224,9 +245,9 @@ def check_folders(folders: Sequence[str]) -> None:
     """Every folder given must be named and exist: an empty name would mean the current folder, silently."""
     for folder in folders:
         if not folder.strip():
-            raise ValueError("an empty folder name was given (use . for the current folder)")
+            raise ValueError(_("an empty folder name was given (use . for the current folder)"))
         if not os.path.lexists(os.path.expanduser(folder)):
-            raise ValueError(f"no such folder: {printable(folder)}")
+            raise ValueError(_("no such folder: {path}").format(path=printable(folder)))
 
 
 def check_move_destination(args: argparse.Namespace) -> None:
@@ -235,7 +256,7 @@ def check_move_destination(args: argparse.Namespace) -> None:
     if args.move_duplicates_to is None:
         return
     if args.trash_duplicates:
-        raise ValueError("--trash-duplicates and --move-duplicates-to cannot be used together")
+        raise ValueError(_("--trash-duplicates and --move-duplicates-to cannot be used together"))
     from dupfinder.core.cleanup import destination_problem
 
     problem = destination_problem(args.move_duplicates_to, [*args.folders, *args.protect])
@@ -249,7 +270,9 @@ def parse_extensions(text: str | None) -> frozenset[str]:
         return DEFAULT_EXTENSIONS
     extensions = frozenset(e.strip() for e in text.split(",") if e.strip().strip("."))
     if not extensions:
-        raise ValueError(f"--ext needs at least one extension, e.g. --ext jpg,png (got {text!r})")
+        raise ValueError(
+            _("--ext needs at least one extension, e.g. --ext jpg,png (got {text})").format(text=repr(text))
+        )
     return extensions
 
 
@@ -266,7 +289,7 @@ def report_targets(args: argparse.Namespace) -> dict[str, ReportTarget]:
     }
     real = [os.path.realpath(target.path) for target in targets.values()]
     if len(set(real)) < len(real):
-        raise ValueError("two of --json, --csv, --keep-list and --drop-list name the same file")
+        raise ValueError(_("two of --json, --csv, --keep-list and --drop-list name the same file"))
     return targets
 
 
@@ -286,15 +309,20 @@ def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, 
             chosen = [i for i in range(len(result.images)) if (i in marks) == (name == "drop_list")]
             content, left_out = report.path_list_bytes(result.images[i].path for i in chosen)
             if left_out:
-                print(
-                    f"dupfinder: {option}: {left_out} name(s) contain a line break and were left out", file=sys.stderr
-                )
+                message = ngettext(
+                    "{option}: {n} name contains a line break and was left out",
+                    "{option}: {n} names contain a line break and were left out", left_out,
+                ).format(option=option, n=left_out)  # fmt: skip
+                print(f"dupfinder: {message}", file=sys.stderr)
                 ok = False
         try:
             write_report(target, content, scanned)
         except OSError as exc:
             detail = str(exc) if isinstance(exc, ReportPathRefused) else f"{target.path}: {exc.strerror or exc}"
-            print(f"dupfinder: {option} was not written: {detail}", file=sys.stderr)
+            print(
+                "dupfinder: " + _("{option} was not written: {detail}").format(option=option, detail=detail),
+                file=sys.stderr,
+            )
             ok = False
     return ok
 
@@ -358,18 +386,25 @@ class ProgressBar:
 def print_groups(result: ScanResult, groups: Sequence[Group], marks, notes: dict[int, str] | None = None) -> None:
     for number, group in enumerate(groups, 1):
         size = human_bytes(report.reclaimable_bytes(result, [group], marks))
-        print(f"Group {number} · {len(group.members)} files · {size} reclaimable")
+        count = len(group.members)
+        print(
+            ngettext("Group {number} · {count} file · {size} reclaimable",
+                     "Group {number} · {count} files · {size} reclaimable", count).format(
+                number=number, count=count, size=size)
+        )  # fmt: skip
+        keep, trash = _("keep"), _("trash")
+        width = max(columns(keep), columns(trash))
         for member in group.members:
             image = result.images[member.image]
             fp = image.fingerprint
-            action = "keep " if member.image not in marks else "trash"
-            alike = "identical" if member.identical else f"{member.similarity:5.1f} %"
-            tags = " ★ best" if member.image == group.keeper else ""
-            tags += " (protected)" if image.file.protected else ""
-            tags += f" ({notes[member.image]})" if notes and member.image in notes else ""  # reopened results
-            how = difference_text(difference(result, group.reference, member.image)) or "reference"
+            action = pad(keep if member.image not in marks else trash, width)
+            alike = pad(_("identical") if member.identical else f"{member.similarity:5.1f} %", 9, right=True)
+            tags = " ★ " + _("best") if member.image == group.keeper else ""
+            tags += " (" + _("protected") + ")" if image.file.protected else ""
+            tags += f" ({core_message(notes[member.image])})" if notes and member.image in notes else ""  # reopened
+            how = difference_text(difference(result, group.reference, member.image)) or _("reference")
             print(
-                f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike:>9}  "
+                f"  {action}  {fp.width:>5}×{fp.height:<5} {human_bytes(image.file.size_bytes):>9}  {alike}  "
                 f"{printable(image.path)}{tags}"
             )
             print(f"{'':>38}{how}")
@@ -380,25 +415,49 @@ def print_summary(result: ScanResult, groups: Sequence[Group], marks, threshold:
     stats = result.stats
     duplicates = sum(len(g.members) - 1 for g in groups)
     print(
-        f"Files seen: {human_count(stats.files_seen)} · fingerprinted: "
-        f"{human_count(stats.images_fingerprinted + stats.images_from_cache)} "
-        f"({human_count(stats.images_from_cache)} from cache) · skipped: {human_count(stats.skipped)}"
+        _("Files seen: {seen} · fingerprinted: {fingerprinted} ({cached} from cache) · skipped: {skipped}").format(
+            seen=human_count(stats.files_seen),
+            fingerprinted=human_count(stats.images_fingerprinted + stats.images_from_cache),
+            cached=human_count(stats.images_from_cache),
+            skipped=human_count(stats.skipped),
+        )
     )
     print(
-        f"Groups: {human_count(len(groups))} · duplicates: {human_count(duplicates)} · reclaimable: "
-        f"{human_bytes(report.reclaimable_bytes(result, groups, marks))} · threshold: {threshold} of "
-        f"{result.hash_bits} bits ({result.hash_name}) · time: {elapsed_text(stats.elapsed_s)}"
+        _(
+            "Groups: {groups} · duplicates: {duplicates} · reclaimable: {size} · threshold: {threshold} of {bits} "
+            "bits ({hash}) · time: {time}"
+        ).format(
+            groups=human_count(len(groups)),
+            duplicates=human_count(duplicates),
+            size=human_bytes(report.reclaimable_bytes(result, groups, marks)),
+            threshold=threshold,
+            bits=result.hash_bits,
+            hash=result.hash_name,
+            time=elapsed_text(stats.elapsed_s),
+        )
     )
     if result.problems:
-        print(f"Skipped {len(result.problems)} file(s):")
+        count = len(result.problems)
+        print(ngettext("Skipped {n} file:", "Skipped {n} files:", count).format(n=count))
         for problem in result.problems:
-            print(f"  {printable(problem.path)}: {problem.reason}")
+            print(f"  {printable(problem.path)}: {problem_reason(problem)}")
     for warning in result.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: Chinese characters take two."""
+    return len(text) + sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns (left-aligned, or right-aligned)."""
+    spaces = " " * max(0, width - columns(text))
+    return spaces + text if right else text + spaces
 
 
 def elapsed_text(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds < 60 else human_duration(seconds)
+    return _("{seconds} s").format(seconds=f"{seconds:.1f}") if seconds < 60 else human_duration(seconds)
 
 
 def printable(path: str) -> str:
@@ -412,26 +471,37 @@ def trash_command(
     from dupfinder.core.cleanup import trash_files
 
     if not marks:
-        print("Nothing to move to the trash.")
+        print(_("Nothing to move to the trash."))
         return EXIT_OK
     count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
     if not dry_run and not assume_yes:
         if not sys.stdin.isatty():
-            print("dupfinder: not asking without a terminal; add --yes to move the files.", file=sys.stderr)
+            print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
             return EXIT_USAGE
-        answer = input(f"Move {count} file(s) ({size}) to the trash? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was moved.")
+        question = ngettext("Move {n} file ({size}) to the trash? [y/N] ",
+                            "Move {n} files ({size}) to the trash? [y/N] ", count)  # fmt: skip
+        answer = input(question.format(n=count, size=size))
+        # "y"/"yes" always; and the language's own yes ("д"/"да", "是"), listed in the catalogue.
+        yes = {"y", "yes", *_("y|yes").lower().split("|")}
+        if answer.strip().lower() not in yes:
+            print(_("Nothing was moved."))
             return EXIT_OK
     outcome = trash_files(result, groups, marks, max_distance_bits=threshold, dry_run=dry_run)
-    verb = "Would move" if dry_run else "Moved"
-    print(f"{verb} {len(outcome.moved)} file(s) ({human_bytes(outcome.bytes_moved)}) to the trash.")
+    moved = len(outcome.moved)
+    if dry_run:
+        done = ngettext(
+            "Would move {n} file ({size}) to the trash.", "Would move {n} files ({size}) to the trash.", moved
+        )
+    else:
+        done = ngettext("Moved {n} file ({size}) to the trash.", "Moved {n} files ({size}) to the trash.", moved)
+    print(done.format(n=moved, size=human_bytes(outcome.bytes_moved)))
     for item in outcome.refused:
-        print(f"  kept {printable(item.path)}: {item.reason}")
+        print("  " + _("kept {path}: {reason}").format(path=printable(item.path), reason=core_message(item.reason)))
     for item in outcome.failed:
-        print(f"  could not move {printable(item.path)}: {item.reason}", file=sys.stderr)
+        failed = _("could not move {path}: {reason}")
+        print("  " + failed.format(path=printable(item.path), reason=core_message(item.reason)), file=sys.stderr)
     if not dry_run and outcome.moved:
-        print("Undo with: dupfinder undo")
+        print(_("Undo with: dupfinder undo"))
     return EXIT_PROBLEM if outcome.failed else EXIT_OK
 
 
@@ -444,26 +514,36 @@ def move_command(
     folder = os.path.abspath(os.path.expanduser(folder))
     shown = printable(folder)
     if not marks:
-        print(f"Nothing to move to {shown}.")
+        print(_("Nothing to move to {folder}.").format(folder=shown))
         return EXIT_OK
     count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
     if not dry_run and not assume_yes:
         if not sys.stdin.isatty():
-            print("dupfinder: not asking without a terminal; add --yes to move the files.", file=sys.stderr)
+            print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
             return EXIT_USAGE
-        answer = input(f"Move {count} file(s) ({size}) to {shown}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was moved.")
+        question = ngettext("Move {n} file ({size}) to {folder}? [y/N] ",
+                            "Move {n} files ({size}) to {folder}? [y/N] ", count)  # fmt: skip
+        answer = input(question.format(n=count, size=size, folder=shown))
+        if answer.strip().lower() not in {"y", "yes", *_("y|yes").lower().split("|")}:
+            print(_("Nothing was moved."))
             return EXIT_OK
     outcome = move_files(result, groups, marks, destination_dir=folder, max_distance_bits=threshold, dry_run=dry_run)
-    verb = "Would move" if dry_run else "Moved"
-    print(f"{verb} {len(outcome.moved)} file(s) ({human_bytes(outcome.bytes_moved)}) to {shown}.")
+    moved = len(outcome.moved)
+    if dry_run:
+        done = ngettext(
+            "Would move {n} file ({size}) to {folder}.", "Would move {n} files ({size}) to {folder}.", moved
+        )
+    else:
+        done = ngettext("Moved {n} file ({size}) to {folder}.", "Moved {n} files ({size}) to {folder}.", moved)
+    print(done.format(n=moved, size=human_bytes(outcome.bytes_moved), folder=shown))
     for item in outcome.refused:
-        print(f"  kept {printable(item.path)}: {item.reason}")
+        print("  " + _("kept {path}: {reason}").format(path=printable(item.path), reason=core_message(item.reason)))
     for item in outcome.failed:
-        print(f"  could not move {printable(item.path)}: {printable(item.reason)}", file=sys.stderr)
+        failed = _("could not move {path}: {reason}")
+        print("  " + failed.format(path=printable(item.path), reason=printable(core_message(item.reason))),
+              file=sys.stderr)  # fmt: skip
     if not dry_run and outcome.moved:
-        print("Undo with: dupfinder undo")
+        print(_("Undo with: dupfinder undo"))
     return EXIT_PROBLEM if outcome.failed else EXIT_OK
 
 
@@ -471,10 +551,10 @@ def undo_command() -> int:
     from dupfinder.core.cleanup import undo_last_cleanup
 
     outcome = undo_last_cleanup()
-    print(outcome.message)
+    print(core_message(outcome.message))
     if outcome.supported:
         for path, reason in outcome.not_restored:
-            print(f"  not restored {printable(path)}: {reason}")
+            print("  " + _("not restored {path}: {reason}").format(path=printable(path), reason=reason))
     return EXIT_PROBLEM if outcome.not_restored or outcome.log_problem else EXIT_OK
 
 
@@ -484,10 +564,13 @@ def list_last_cleanup() -> int:
     try:
         locations = classify_session()
     except OSError as exc:
-        print(f"dupfinder: the action log cannot be read: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            "dupfinder: " + _("the action log cannot be read: {reason}").format(reason=exc.strerror or exc),
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
     if not locations:
-        print("There is no cleanup in the action log.")
+        print(_("There is no cleanup in the action log."))
     for location in locations:
         place = location.trash_file or location.moved_to
         where = f": {printable(place)}" if place else ""

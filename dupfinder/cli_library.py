@@ -12,7 +12,8 @@ import sys
 from dupfinder import __version__
 from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern, effective_patterns
 from dupfinder.core.options import DEFAULT_HASH, HashKind, Preset, ScanOptions, preset_distance
-from dupfinder.formatting import human_bytes, human_count
+from dupfinder.formatting import difference_label, human_bytes, human_count, problem_reason
+from dupfinder.i18n import _, ngettext
 
 COMMANDS = ("find", "index", "ignore", "open")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -22,92 +23,97 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def add_exclude_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument(
         "--exclude", action="append", default=[], metavar="PATTERN",
-        help="skip folders and files matching PATTERN: a name (@eaDir, *.tmp) or a path below the folder "
-        "(*/.thumbnails/*); may repeat",
+        help=_("skip folders and files matching PATTERN: a name (@eaDir, *.tmp) or a path below the folder "
+               "(*/.thumbnails/*); may repeat"),
     )  # fmt: skip
     parser.add_argument(
         "--no-default-excludes", action="store_true",
-        help="also look in thumbnail caches and system folders skipped by default (" + ", ".join(DEFAULT_EXCLUDES[:6])
-        + ", …)",
+        help=_("also look in thumbnail caches and system folders skipped by default ({folders}, …)").format(
+            folders=", ".join(DEFAULT_EXCLUDES[:6])),
     )  # fmt: skip
 
 
 def add_scan_arguments(scan: argparse.ArgumentParser) -> None:
     """The scan options this module owns (added to `dupfinder scan`)."""
-    add_exclude_arguments(scan.add_argument_group("exclusions"))
+    add_exclude_arguments(scan.add_argument_group(_("exclusions")))
     scan.add_argument(
         "--save", metavar="FILE",
-        help="also save the results (groups, marks, threshold) to reopen later with `dupfinder open FILE` or the app",
+        help=_("also save the results (groups, marks, threshold) to reopen later with `dupfinder open FILE` or the "
+               "app"),
     )  # fmt: skip
 
 
 def _add_matching_arguments(parser: argparse.ArgumentParser) -> None:
-    how = parser.add_argument_group("how alike is alike (as for scan)")
+    how = parser.add_argument_group(_("how alike is alike (as for scan)"))
     how.add_argument("--preset", choices=[p.value for p in Preset], default=Preset.NORMAL.value,
-                     help="strict, normal or loose (default: %(default)s)")  # fmt: skip
-    how.add_argument("--max-distance", type=int, metavar="BITS", help="maximum Hamming distance (overrides --preset)")
+                     help=_("strict, normal or loose (default: %(default)s)"))  # fmt: skip
+    how.add_argument(
+        "--max-distance", type=int, metavar="BITS", help=_("maximum Hamming distance (overrides --preset)")
+    )
     how.add_argument("--hash", choices=[h.value for h in HashKind], default=DEFAULT_HASH.value,
-                     help="fingerprint used to compare images (default: %(default)s)")  # fmt: skip
-    how.add_argument("--turned", action="store_true", help="also find mirrored and turned copies (phash/dhash only)")
+                     help=_("fingerprint used to compare images (default: %(default)s)"))  # fmt: skip
+    how.add_argument("--turned", action="store_true", help=_("also find mirrored and turned copies (phash/dhash only)"))
 
 
 def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
-    perf = parser.add_argument_group("performance")
-    perf.add_argument("--no-cache", action="store_true", help="do not read or write the fingerprint cache")
-    perf.add_argument("--cache", metavar="FILE", help="fingerprint cache file (default: in the user cache folder)")
-    perf.add_argument("--workers", type=int, metavar="N", help="parallel decoders (default: every core)")
+    perf = parser.add_argument_group(_("performance"))
+    perf.add_argument("--no-cache", action="store_true", help=_("do not read or write the fingerprint cache"))
+    perf.add_argument("--cache", metavar="FILE", help=_("fingerprint cache file (default: in the user cache folder)"))
+    perf.add_argument("--workers", type=int, metavar="N", help=_("parallel decoders (default: every core)"))
 
 
 def add_commands(commands) -> None:
     find = commands.add_parser(
-        "find", help="is this photo already here? list the copies of photos in folders or a library",
-        description="For each PHOTO, list its copies in the folders (--in) or the library (--db), best match first. "
-        "Exit status: 0 when every photo has a copy, 1 when some has none, 2 on bad arguments.",
-        epilog="examples: dupfinder find new/*.jpg --in ~/Pictures || echo 'some are new'; "
+        "find", help=_("is this photo already here? list the copies of photos in folders or a library"),
+        description=_("For each PHOTO, list its copies in the folders (--in) or the library (--db), best match "
+                      "first. Exit status: 0 when every photo has a copy, 1 when some has none, 2 on bad arguments."),
+        epilog=_("examples:") + " dupfinder find new/*.jpg --in ~/Pictures || echo 'some are new'; "
         "dupfinder find photo.jpg --db photos.dflib --json",
     )  # fmt: skip
-    find.add_argument("photos", nargs="+", metavar="PHOTO", help="photos to look for")
+    find.add_argument("photos", nargs="+", metavar="PHOTO", help=_("photos to look for"))
     where = find.add_mutually_exclusive_group(required=True)
     where.add_argument("--in", dest="folders", nargs="+", metavar="FOLDER",
-                       help="look in these folders (fingerprinted through the cache)")  # fmt: skip
-    where.add_argument("--db", metavar="LIB", help="look in this fingerprint library (see `dupfinder index`)")
-    find.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
+                       help=_("look in these folders (fingerprinted through the cache)"))  # fmt: skip
+    where.add_argument("--db", metavar="LIB", help=_("look in this fingerprint library (see `dupfinder index`)"))
+    find.add_argument("--json", action="store_true", help=_("print the results as JSON (for scripts)"))
     _add_matching_arguments(find)
-    add_exclude_arguments(find.add_argument_group("exclusions (with --in)"))
+    add_exclude_arguments(find.add_argument_group(_("exclusions (with --in)")))
     _add_cache_arguments(find)
 
     index = commands.add_parser(
-        "index", help="build or update a fingerprint library for `find --db`",
-        description="Fingerprint the FOLDERs into the library LIB: new and changed files are added, removed ones are "
-        "dropped, unchanged ones cost nothing. Without FOLDER, the library's own folders are updated.",
+        "index", help=_("build or update a fingerprint library for `find --db`"),
+        description=_("Fingerprint the FOLDERs into the library LIB: new and changed files are added, removed ones "
+                      "are dropped, unchanged ones cost nothing. Without FOLDER, the library's own folders are "
+                      "updated."),
     )  # fmt: skip
-    index.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to index (default: the library's)")
-    index.add_argument("--db", required=True, metavar="LIB", help="the library file (created if missing)")
-    index.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    add_exclude_arguments(index.add_argument_group("exclusions"))
+    index.add_argument("folders", nargs="*", metavar="FOLDER", help=_("folders to index (default: the library's)"))
+    index.add_argument("--db", required=True, metavar="LIB", help=_("the library file (created if missing)"))
+    index.add_argument("--no-progress", action="store_true", help=_("no progress bar on stderr"))
+    add_exclude_arguments(index.add_argument_group(_("exclusions")))
     _add_cache_arguments(index)
 
     ignore = commands.add_parser(
-        "ignore", help='"not a duplicate": never group these photos together again',
-        description="Remember that the given photos (every pair of them) are not duplicates. The decision is kept by "
-        "content, so it holds after renames, moves and copies. Photos are only read.",
+        "ignore", help=_('"not a duplicate": never group these photos together again'),
+        description=_("Remember that the given photos (every pair of them) are not duplicates. The decision is kept "
+                      "by content, so it holds after renames, moves and copies. Photos are only read."),
     )  # fmt: skip
-    ignore.add_argument("photos", nargs="*", metavar="PHOTO", help="two or more photos that are not duplicates")
-    ignore.add_argument("--list", action="store_true", help="list the remembered decisions, numbered")
-    ignore.add_argument("--remove", type=int, nargs="+", metavar="N", help="forget decision N (see --list)")
+    ignore.add_argument("photos", nargs="*", metavar="PHOTO", help=_("two or more photos that are not duplicates"))
+    ignore.add_argument("--list", action="store_true", help=_("list the remembered decisions, numbered"))
+    ignore.add_argument("--remove", type=int, nargs="+", metavar="N", help=_("forget decision N (see --list)"))
 
     reopen = commands.add_parser(
-        "open", help="reopen results saved with `scan --save` (or the app's Save results)",
-        description="Print the saved groups with their marks. Files changed or gone since are shown as such and are "
-        "never trashed on the strength of the old scan: --trash-duplicates checks every file again.",
+        "open", help=_("reopen results saved with `scan --save` (or the app's Save results)"),
+        description=_("Print the saved groups with their marks. Files changed or gone since are shown as such and "
+                      "are never trashed on the strength of the old scan: --trash-duplicates checks every file "
+                      "again."),
     )  # fmt: skip
-    reopen.add_argument("file", metavar="FILE", help="a saved-results file")
-    reopen.add_argument("--max-distance", type=int, metavar="BITS", help="regroup at this distance instead")
-    reopen.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
-    act = reopen.add_argument_group("clean up")
-    act.add_argument("--trash-duplicates", action="store_true", help="move the marked copies to the system trash")
-    act.add_argument("--dry-run", action="store_true", help="with --trash-duplicates: show what would be moved")
-    act.add_argument("--yes", action="store_true", help="with --trash-duplicates: do not ask for confirmation")
+    reopen.add_argument("file", metavar="FILE", help=_("a saved-results file"))
+    reopen.add_argument("--max-distance", type=int, metavar="BITS", help=_("regroup at this distance instead"))
+    reopen.add_argument("-q", "--quiet", action="store_true", help=_("print only the summary"))
+    act = reopen.add_argument_group(_("clean up"))
+    act.add_argument("--trash-duplicates", action="store_true", help=_("move the marked copies to the system trash"))
+    act.add_argument("--dry-run", action="store_true", help=_("with --trash-duplicates: show what would be moved"))
+    act.add_argument("--yes", action="store_true", help=_("with --trash-duplicates: do not ask for confirmation"))
 
 
 # -- shared helpers ----------------------------------------------------------------------------------------------
@@ -121,7 +127,7 @@ def _threshold(args: argparse.Namespace, hash_kind: HashKind) -> int:
     if args.max_distance is None:
         return preset_distance(Preset(args.preset), hash_kind)
     if not 0 <= args.max_distance <= hash_kind.bits:
-        raise ValueError(f"--max-distance must be between 0 and {hash_kind.bits} bits")
+        raise ValueError(_("--max-distance must be between 0 and {bits} bits").format(bits=hash_kind.bits))
     return args.max_distance
 
 
@@ -139,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             return ignore_command(args)
         return open_command(args)
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_("interrupted"))
         return EXIT_INTERRUPTED
 
 
@@ -154,11 +160,11 @@ def find_command(args: argparse.Namespace) -> int:
         threshold = _threshold(args, hash_kind)
         for photo in args.photos:
             if not photo.strip() or not os.path.lexists(photo):
-                raise ValueError(f"no such photo: {printable(photo)}")
+                raise ValueError(_("no such photo: {path}").format(path=printable(photo)))
             if os.path.isdir(photo):
-                raise ValueError(f"{printable(photo)} is a folder; give photos to look for")
+                raise ValueError(_("{path} is a folder; give photos to look for").format(path=printable(photo)))
         if args.turned and not set(hash_kind.parts) <= {"phash", "dhash"}:
-            raise ValueError("mirrored and turned copies can be matched with phash, dhash or phash+dhash only")
+            raise ValueError(_("mirrored and turned copies can be matched with phash, dhash or phash+dhash only"))
         if args.folders is not None:
             check_folders(args.folders)
             options = ScanOptions(
@@ -221,29 +227,38 @@ def find_json(report) -> dict:
 
 
 def print_find(report) -> None:
-    from dupfinder.cli import elapsed_text, printable
+    from dupfinder.cli import elapsed_text, pad, printable
 
     for query in report.queries:
         if query.problem is not None:
-            print(f"{printable(query.path)}: cannot be read ({query.problem.reason}); no copy found")
+            message = _("{path}: cannot be read ({reason}); no copy found")
+            print(message.format(path=printable(query.path), reason=problem_reason(query.problem)))
         elif not query.matches:
-            print(f"{printable(query.path)}: no copy found")
+            print(_("{path}: no copy found").format(path=printable(query.path)))
         else:
             count = len(query.matches)
-            print(f"{printable(query.path)}: {count} cop{'y' if count == 1 else 'ies'}")
+            print(ngettext("{path}: {n} copy", "{path}: {n} copies", count).format(path=printable(query.path), n=count))
             for m in query.matches:
-                print(f"  {m.similarity:5.1f} %  {m.differs:<24}  {m.width:>5}×{m.height:<5} "
+                print(f"  {m.similarity:5.1f} %  {pad(difference_label(m.differs), 24)}  {m.width:>5}×{m.height:<5} "
                       f"{human_bytes(m.size_bytes):>9}  {printable(m.path)}")  # fmt: skip
-    cache = f" ({human_count(report.decoded)} decoded, {human_count(report.from_cache)} from the cache)"
-    print(
-        f"Searched {human_count(report.searched)} photos in {printable(report.source)}"
-        f"{cache if report.from_cache or report.decoded else ''} · threshold {report.threshold_bits} bits "
-        f"({report.hash_name}) · time: {elapsed_text(report.elapsed_s)}"
+    cache = _(" ({decoded} decoded, {cached} from the cache)").format(
+        decoded=human_count(report.decoded), cached=human_count(report.from_cache)
     )
+    print(
+        ngettext("Searched {n} photo in {source}{cache} · threshold {bits} bits ({hash}) · time: {time}",
+                 "Searched {n} photos in {source}{cache} · threshold {bits} bits ({hash}) · time: {time}",
+                 report.searched).format(
+            n=human_count(report.searched), source=printable(report.source),
+            cache=cache if report.from_cache or report.decoded else "", bits=report.threshold_bits,
+            hash=report.hash_name, time=elapsed_text(report.elapsed_s),
+        )
+    )  # fmt: skip
     if report.problems:
-        print(f"Skipped {len(report.problems)} file(s) that could not be read.")
+        count = len(report.problems)
+        print(ngettext("Skipped {n} file that could not be read.", "Skipped {n} files that could not be read.",
+                       count).format(n=count))  # fmt: skip
     for warning in report.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 # -- index -------------------------------------------------------------------------------------------------------
@@ -258,7 +273,7 @@ def index_command(args: argparse.Namespace) -> int:
         if not folders:
             folders = library_roots(args.db) if os.path.lexists(args.db) else []
             if not folders:
-                raise ValueError("name the folders to index (the library has none yet)")
+                raise ValueError(_("name the folders to index (the library has none yet)"))
         check_folders(folders)
         options = ScanOptions(
             roots=tuple(folders), use_cache=not args.no_cache, cache_path=args.cache, workers=args.workers,
@@ -273,18 +288,20 @@ def index_command(args: argparse.Namespace) -> int:
         _err(exc)
         return EXIT_USAGE
     except (KeyboardInterrupt, ScanCancelled):
-        _err("interrupted; the library was not changed")
+        _err(_("interrupted; the library was not changed"))
         return EXIT_INTERRUPTED
     print(
-        f"Library {printable(report.library)}: {human_count(report.total)} photos · {human_count(report.added)} "
-        f"added, {human_count(report.updated)} updated, {human_count(report.removed)} removed, "
-        f"{human_count(report.unchanged)} unchanged · skipped: {len(report.problems)} · "
-        f"time: {elapsed_text(report.elapsed_s)}"
-    )
+        _("Library {library}: {total} photos · {added} added, {updated} updated, {removed} removed, {unchanged} "
+          "unchanged · skipped: {skipped} · time: {time}").format(
+            library=printable(report.library), total=human_count(report.total), added=human_count(report.added),
+            updated=human_count(report.updated), removed=human_count(report.removed),
+            unchanged=human_count(report.unchanged), skipped=len(report.problems), time=elapsed_text(report.elapsed_s),
+        )
+    )  # fmt: skip
     for problem in report.problems:
-        print(f"  {printable(problem.path)}: {problem.reason}")
+        print(f"  {printable(problem.path)}: {problem_reason(problem)}")
     for warning in report.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
     return EXIT_OK
 
 
@@ -298,37 +315,44 @@ def ignore_command(args: argparse.Namespace) -> int:
         ignore_list = IgnoreList.load()
         if args.list:
             if args.photos or args.remove:
-                raise ValueError("--list takes no photos and no --remove")
+                raise ValueError(_("--list takes no photos and no --remove"))
             print_ignore_list(ignore_list)
             return EXIT_OK
         if args.remove:
             if args.photos:
-                raise ValueError("--remove takes decision numbers, not photos")
+                raise ValueError(_("--remove takes decision numbers, not photos"))
             removed = ignore_list.remove(args.remove)
             ignore_list.save()
-            print(f"Forgot {len(removed)} decision(s); the next scan may group those photos again.")
+            print(ngettext("Forgot {n} decision; the next scan may group those photos again.",
+                           "Forgot {n} decisions; the next scan may group those photos again.",
+                           len(removed)).format(n=len(removed)))  # fmt: skip
             return EXIT_OK
         if len(args.photos) < 2:
-            raise ValueError("name two or more photos that are not duplicates (or use --list / --remove N)")
+            raise ValueError(_("name two or more photos that are not duplicates (or use --list / --remove N)"))
         photos = []
         for path in args.photos:
             if not os.path.isfile(path):
-                raise ValueError(f"no such photo: {printable(path)}")
+                raise ValueError(_("no such photo: {path}").format(path=printable(path)))
             try:
                 photos.append(photo_of_file(os.path.abspath(path)))
             except FingerprintError as exc:
-                raise ValueError(f"{printable(path)} cannot be read as a photo: {exc.kind.value}") from exc
+                message = _("{path} cannot be read as a photo: {reason}")
+                raise ValueError(message.format(path=printable(path), reason=exc.kind.value)) from exc
             except OSError as exc:
-                raise ValueError(f"{printable(path)} cannot be read: {exc.strerror or exc}") from exc
+                message = _("{path} cannot be read: {reason}")
+                raise ValueError(message.format(path=printable(path), reason=exc.strerror or exc)) from exc
         decision = ignore_list.add(photos)
         ignore_list.save()
     except (ValueError, IgnoreListError) as exc:
         _err(exc)
         return EXIT_USAGE
     print(
-        f"Remembered: these {len(decision.photos)} photos are not duplicates (decision {len(ignore_list.decisions)}). "
-        "Later scans will not group them together."
-    )
+        ngettext("Remembered: these {n} photos are not duplicates (decision {number}). Later scans will not group "
+                 "them together.",
+                 "Remembered: these {n} photos are not duplicates (decision {number}). Later scans will not group "
+                 "them together.", len(decision.photos)).format(n=len(decision.photos),
+                                                               number=len(ignore_list.decisions))
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -336,10 +360,12 @@ def print_ignore_list(ignore_list) -> None:
     from dupfinder.cli import printable
 
     if not ignore_list.decisions:
-        print("No photos are marked as not duplicates.")
+        print(_("No photos are marked as not duplicates."))
         return
     for number, decision in enumerate(ignore_list.decisions, 1):
-        print(f"{number}. {decision.added} · {len(decision.photos)} photos are not duplicates")
+        count = len(decision.photos)
+        photos = ngettext("{n} photos are not duplicates", "{n} photos are not duplicates", count).format(n=count)
+        print(f"{number}. {decision.added} · {photos}")
         for photo in decision.photos:
             print(f"     {printable(photo.path)}")
 
@@ -354,25 +380,31 @@ def open_command(args: argparse.Namespace) -> int:
         result, threshold = saved.result, saved.threshold_bits
         if args.max_distance is not None:
             if not 0 <= args.max_distance <= result.max_distance_bits:
-                raise ValueError(f"--max-distance must be between 0 and {result.max_distance_bits} for these results")
+                raise ValueError(_("--max-distance must be between 0 and {bits} for these results").format(
+                    bits=result.max_distance_bits))  # fmt: skip
             threshold = args.max_distance
         result, groups, marks, ignore_warnings = saved_results.regroup_saved(saved, threshold)
     except (OSError, ValueError) as exc:
         _err(exc)
         return EXIT_USAGE
-    print(f"Results saved {saved.saved_at} from {', '.join(printable(r) for r in result.roots)}")
+    folders = ", ".join(printable(r) for r in result.roots)
+    print(_("Results saved {date} from {folders}").format(date=saved.saved_at, folders=folders))
     if not args.quiet:
         print_groups(result, groups, marks, notes=saved.stale)
     print_summary(result, groups, marks, threshold)
     for warning in ignore_warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
     if saved.stale:
         changed = sum(1 for s in saved.stale.values() if s == saved_results.CHANGED)
-        print(
-            f"Since they were saved, {changed} file(s) changed and {len(saved.stale) - changed} are missing: "
-            "they are never moved on the strength of these results"
-            + (f" ({len(saved.dropped_marks)} mark(s) dropped)." if saved.dropped_marks else ".")
-        )
+        missing = len(saved.stale) - changed
+        text = ngettext("Since they were saved, {changed} file changed and {missing} are missing",
+                        "Since they were saved, {changed} files changed and {missing} are missing",
+                        changed).format(changed=changed, missing=missing)  # fmt: skip
+        text += _(": they are never moved on the strength of these results")
+        dropped = len(saved.dropped_marks)
+        if dropped:
+            text += " " + ngettext("({n} mark dropped)", "({n} marks dropped)", dropped).format(n=dropped)
+        print(text + ".")
     if args.trash_duplicates:
         return trash_command(result, groups, marks, threshold, dry_run=args.dry_run, assume_yes=args.yes)
     return EXIT_OK
@@ -387,7 +419,7 @@ def save_after_scan(path: str | None, result, groups, marks, *, threshold: int, 
     try:
         saved_results.save(path, result, threshold_bits=threshold, marks=marks, preset=preset)
     except OSError as exc:
-        _err(f"the results were not saved: {exc}")
+        _err(_("the results were not saved: {reason}").format(reason=exc))
         return False
     return True
 

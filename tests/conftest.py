@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests read English text: a developer's locale must not change their outcome (tests of the translations set their
+# language explicitly). Set before dupfinder.i18n is imported, which reads them once.
+os.environ["DUPFINDER_LANG"] = "en"
+os.environ["LANGUAGE"] = "en"
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from dupfinder import __version__
 from dupfinder.gui.resources import app_icon
+from dupfinder.gui.settings import AppSettings
 from dupfinder.gui.theme import follow_color_scheme
+from dupfinder.gui.translation import install_translators, resolve_language
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("dupfinder")
     app.setDesktopFileName("dupfinder")
     app.setWindowIcon(app_icon())
+    install_translators(app, resolve_language(AppSettings().language()))  # before any widget is made
     follow_color_scheme(app)
 
     from dupfinder.gui.main_window import MainWindow

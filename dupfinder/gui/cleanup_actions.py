@@ -14,8 +14,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core.cleanup import trash_files, undo_last_cleanup
 from dupfinder.core.review import CleanupPlan, cleanup_plan, follow_marks, keep_best, mark_refusal
-from dupfinder.formatting import plural
+from dupfinder.formatting import core_message
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
+from dupfinder.gui.translation import Tr
+
+
+class CleanupActions(Tr):
+    """Translation context of the cleanup actions."""
 
 
 class CleanupActionsMixin:
@@ -29,7 +34,7 @@ class CleanupActionsMixin:
             return
         refusal = mark_refusal(self.result, image) if marked else None
         if refusal:
-            self.statusBar().showMessage(refusal, 5000)
+            self.statusBar().showMessage(core_message(refusal), 5000)
             return
         self.marks.set_marked(image, marked)
 
@@ -53,7 +58,7 @@ class CleanupActionsMixin:
             if new.keeper != old.keeper:
                 self.model.replace_group(row, new)
         self.marks.replace(marks)
-        self.statusBar().showMessage(f"Marked {plural(len(self.marks), 'file')} for the trash.", 8000)
+        self.statusBar().showMessage(CleanupActions.tr("Marked %Ln file(s) for the trash.", "", len(self.marks)), 8000)
 
     def trash_plan(self) -> CleanupPlan:
         """What the trash step would move from the groups shown (the core's count, also the button's)."""
@@ -73,10 +78,14 @@ class CleanupActionsMixin:
         clean = functools.partial(
             trash_files, self.result, list(plan.groups), plan.marks, max_distance_bits=self.distance_bits
         )
-        task = self._start_task(clean, "Moving to the Trash…")
+        task = self._start_task(clean, CleanupActions.tr("Moving to the Trash…"))
         task.succeeded.connect(self._on_trash_done)
-        task.cancelled.connect(lambda: self.statusBar().showMessage("Stopped moving files to the Trash.", 8000))
-        task.failed.connect(lambda message: QMessageBox.critical(self, "Moving to the Trash failed", message))
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage(CleanupActions.tr("Stopped moving files to the Trash."), 8000)
+        )
+        task.failed.connect(
+            lambda message: QMessageBox.critical(self, CleanupActions.tr("Moving to the Trash failed"), message)
+        )
         task.finished.connect(self.trash_finished)
 
     def _on_trash_done(self, trash_report) -> None:
@@ -92,7 +101,9 @@ class CleanupActionsMixin:
         if self.model.rowCount():
             self.select_group(min(max(row, 0), self.model.rowCount() - 1))
         else:
-            self.empty_label.setText("All duplicates are cleaned up. Undo puts the files back if you need them.")
+            self.empty_label.setText(
+                CleanupActions.tr("All duplicates are cleaned up. Undo puts the files back if you need them.")
+            )
         self.statusBar().showMessage(trash_message(trash_report), 15000)
         box = open_trash_trouble(self, trash_report)
         if box is not None:
@@ -101,13 +112,14 @@ class CleanupActionsMixin:
     def undo_last_cleanup(self) -> None:
         if self.busy:
             return
-        task = self._start_task(lambda progress, cancel: undo_last_cleanup(), "Putting files back…", cancellable=False)
+        task = self._start_task(lambda progress, cancel: undo_last_cleanup(), CleanupActions.tr("Putting files back…"),
+                                cancellable=False)  # fmt: skip
         task.succeeded.connect(self._on_undo_done)
-        task.failed.connect(lambda message: QMessageBox.critical(self, "Undo failed", message))
+        task.failed.connect(lambda message: QMessageBox.critical(self, CleanupActions.tr("Undo failed"), message))
         task.finished.connect(self.undo_finished)
 
     def _on_undo_done(self, undo_report) -> None:
-        self.statusBar().showMessage(undo_report.message, 15000)
+        self.statusBar().showMessage(core_message(undo_report.message), 15000)
         if self.result is not None and undo_report.restored:
             restored = set(undo_report.restored)
             self._gone = {i for i in self._gone if self.result.images[i].path not in restored}

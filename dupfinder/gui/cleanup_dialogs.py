@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dupfinder.formatting import human_bytes, plural
+from dupfinder.formatting import core_message, human_bytes
+from dupfinder.gui.translation import Tr
+
+
+class CleanupDialogs(Tr):
+    """Translation context of the cleanup's questions and reports."""
 
 
 def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
     answer = QMessageBox.question(
         parent,
-        "Move to Trash",
-        f"Move {plural(count, 'file')} ({human_bytes(size)}) to the Trash?\n\n"
-        "Each group keeps at least one photo. You can put them back with “Undo last cleanup”.",
+        CleanupDialogs.tr("Move to Trash"),
+        CleanupDialogs.tr(
+            "Move %Ln file(s) ({size}) to the Trash?\n\n"
+            "Each group keeps at least one photo. You can put them back with “Undo last cleanup”.",
+            "",
+            count,
+        ).format(size=human_bytes(size)),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
@@ -23,16 +32,22 @@ def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
 
 
 def trash_message(trash_report) -> str:
-    return f"Moved {plural(len(trash_report.moved), 'file')} ({human_bytes(trash_report.bytes_moved)}) to the Trash."
+    moved = CleanupDialogs.tr("Moved %Ln file(s) ({size}) to the Trash.", "", len(trash_report.moved))
+    return moved.format(size=human_bytes(trash_report.bytes_moved))
 
 
 def open_trash_trouble(parent: QWidget, trash_report) -> QMessageBox | None:
     """Lists the refused and failed files, if any."""
-    trouble = [f"{item.path}: {item.reason}" for item in (*trash_report.refused, *trash_report.failed)]
+    trouble = [f"{item.path}: {core_message(item.reason)}" for item in (*trash_report.refused, *trash_report.failed)]
     if not trouble:
         return None
-    box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not moved", trash_message(trash_report), parent=parent)
-    box.setInformativeText(f"{plural(len(trouble), 'file')} stayed where they were:")
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        CleanupDialogs.tr("Some files were not moved"),
+        trash_message(trash_report),
+        parent=parent,
+    )
+    box.setInformativeText(CleanupDialogs.tr("%Ln file(s) stayed where they were:", "", len(trouble)))
     box.setDetailedText("\n".join(trouble))
     box.open()
     return box
@@ -43,7 +58,12 @@ def open_undo_trouble(parent: QWidget, undo_report) -> QMessageBox | None:
     if not undo_report.not_restored:
         return None
     lines = "\n".join(f"{path}: {reason}" for path, reason in undo_report.not_restored)
-    box = QMessageBox(QMessageBox.Icon.Warning, "Some files stayed in the Trash", undo_report.message, parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        CleanupDialogs.tr("Some files stayed in the Trash"),
+        core_message(undo_report.message),
+        parent=parent,
+    )
     box.setDetailedText(lines)
     box.open()
     return box

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from dupfinder.core.matching.differences import difference
 from dupfinder.core.models import Group, Member, ScanResult
-from dupfinder.formatting import difference_text, format_timestamp_ns, human_bytes, similarity_text
+from dupfinder.formatting import difference_label, difference_text, format_timestamp_ns, human_bytes, similarity_text
 from dupfinder.gui.resources import lock_icon
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -74,7 +74,7 @@ class PhotoCard(QFrame):
         layout.setSpacing(3)
         self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumSize(MIN_IMAGE_PX, MIN_IMAGE_PX)
-        self.picture.setText("Loading…")
+        self.picture.setText(self.tr("Loading…"))
         self._opacity = QGraphicsOpacityEffect(self.picture)
         self._opacity.setOpacity(1.0)
         self.picture.setGraphicsEffect(self._opacity)
@@ -82,9 +82,9 @@ class PhotoCard(QFrame):
 
         badges = QHBoxLayout()
         badges.setSpacing(6)
-        self.best_badge = QLabel("★ Best")
+        self.best_badge = QLabel(self.tr("★ Best"))
         self.best_badge.setToolTip(
-            "The copy this group keeps: the best resolution, a protected copy, or the one you chose"
+            self.tr("The copy this group keeps: the best resolution, a protected copy, or the one you chose")
         )
         self.best_badge.setVisible(member.image == best)
         bold = QFont(self.font())
@@ -94,9 +94,9 @@ class PhotoCard(QFrame):
         if self.protected:
             lock = QLabel()
             lock.setPixmap(lock_icon().pixmap(16, 16))
-            lock.setToolTip("In a protected folder: always kept")
+            lock.setToolTip(self.tr("In a protected folder: always kept"))
             badges.addWidget(lock)
-            badges.addWidget(QLabel("Protected"))
+            badges.addWidget(QLabel(self.tr("Protected")))
         badges.addStretch(1)
         self.toggle = QPushButton()
         self.toggle.setCheckable(True)
@@ -115,12 +115,15 @@ class PhotoCard(QFrame):
         layout.addWidget(folder)
         fp = record.fingerprint
         layout.addWidget(QLabel(f"{fp.width}×{fp.height} · {human_bytes(record.file.size_bytes)} · {fp.format}"))
-        when = f"taken {fp.taken}" if fp.taken else f"modified {format_timestamp_ns(record.file.mtime_ns)}"
+        if fp.taken:
+            when = self.tr("taken {date}").format(date=fp.taken)
+        else:
+            when = self.tr("modified {date}").format(date=format_timestamp_ns(record.file.mtime_ns))
         layout.addWidget(QLabel(when))
         if member.image == group.reference:
-            alike = "reference" if not member.identical else "identical bytes"
+            alike = self.tr("reference") if not member.identical else difference_label("identical bytes")
         else:
-            alike = similarity_text(member.similarity, member.identical)
+            alike = similarity_text(member.similarity, member.identical)  # core labels: formatting.difference_label
         self.similarity = QLabel(alike)
         layout.addWidget(self.similarity)
         self.difference = _ElidedLabel(difference_text(difference(result, group.reference, member.image)))
@@ -133,10 +136,10 @@ class PhotoCard(QFrame):
         self.marked = marked
         self.toggle.setChecked(marked)
         if self.protected:
-            self.toggle.setText("Always kept")
+            self.toggle.setText(self.tr("Always kept"))
         else:
-            self.toggle.setText("✗ Trash" if marked else "✓ Keep")
-        self.toggle.setToolTip("Click (or Space) to switch between keep and trash")
+            self.toggle.setText(self.tr("✗ Trash") if marked else self.tr("✓ Keep"))
+        self.toggle.setToolTip(self.tr("Click (or Space) to switch between keep and trash"))
         self._opacity.setOpacity(0.35 if marked else 1.0)
         system = QApplication.palette()
         palette = self.palette()
@@ -294,7 +297,7 @@ class CompareView(QScrollArea):
                 if pixmap is not None:
                     card.set_pixmap(pixmap)
                 else:
-                    card.picture.setText("No preview")
+                    card.picture.setText(self.tr("No preview"))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

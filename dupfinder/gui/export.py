@@ -9,14 +9,20 @@ from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.options import HashKind
 from dupfinder.core.report_files import check_report_path, write_report
 from dupfinder.gui.threshold import exact_preset
+from dupfinder.gui.translation import Tr
 
-FILTERS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
+
+class Export(Tr):
+    """Translation context of the export dialog."""
 
 
 def ask_export_path(parent: QWidget, kind: str) -> str:
     """The file chosen in a save dialog, or '' when cancelled."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, f"Export results as {kind.upper()}", f"dupfinder.{kind}", FILTERS[kind]
+        parent,
+        Export.tr("Export results as {kind}").format(kind=kind.upper()),
+        f"dupfinder.{kind}",
+        {"csv": Export.tr("CSV files (*.csv)"), "json": Export.tr("JSON files (*.json)")}[kind],
     )
     return path
 

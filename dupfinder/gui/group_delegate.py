@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from dupfinder.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes
 from dupfinder.gui.groups_model import STRIP_LENGTH, FactsRole, RowFacts, ThumbPathsRole
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -72,13 +72,13 @@ class GroupDelegate(QStyledItemDelegate):
             painter.drawText(
                 top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, human_bytes(facts.reclaimable_bytes)
             )
-            similarity = "identical" if facts.identical else f"{facts.best_similarity:.0f} %"
+            similarity = self.tr("identical") if facts.identical else f"{facts.best_similarity:.0f} %"
             painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, similarity)
             painter.setFont(option.font)
             painter.setPen(palette.color(dim_role))
             bottom = text_rect.adjusted(0, THUMB_PX // 2, 0, -2)
-            line = plural(facts.photos, "photo")
+            line = self.tr("%Ln photo(s)", "", facts.photos)
             if facts.marked:
-                line += f" · {facts.marked} to trash"
+                line += " · " + self.tr("%Ln to trash", "", facts.marked)
             painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
         painter.restore()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from dupfinder.core.models import Group, ScanResult
 from dupfinder.core.review import potential_bytes
-from dupfinder.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes
 
 GroupRole = Qt.ItemDataRole.UserRole + 1  # the Group
 ThumbPathsRole = Qt.ItemDataRole.UserRole + 2  # paths of the first members, for the thumbnail strip
@@ -81,8 +81,9 @@ class GroupsModel(QAbstractListModel):
         row = index.row()
         if role == Qt.ItemDataRole.DisplayRole:
             f = self.facts(row)
-            similarity = "identical" if f.identical else f"{f.best_similarity:.0f} %"
-            return f"{plural(f.photos, 'photo')} · {human_bytes(f.reclaimable_bytes)} · {similarity}"
+            similarity = self.tr("identical") if f.identical else f"{f.best_similarity:.0f} %"
+            photos = self.tr("%Ln photo(s)", "", f.photos)
+            return f"{photos} · {human_bytes(f.reclaimable_bytes)} · {similarity}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(self._result.images[image].path for image in self._groups[row].images)
         if role == GroupRole:

@@ -61,7 +61,7 @@ class ImageViewerDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         self.view = ZoomView(self)
         layout.addWidget(self.view)
-        hint = QLabel(f"{path}  —  wheel to zoom, drag to pan, Esc to close")
+        hint = QLabel(f"{path}  —  " + self.tr("wheel to zoom, drag to pan, Esc to close"))
         hint.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(hint)
         if preview is not None:

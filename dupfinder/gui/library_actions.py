@@ -22,12 +22,24 @@ from dupfinder.core.ignore import IgnoreList, IgnoreListError, photo_of_record, 
 from dupfinder.core.library.find import find_in_folders
 from dupfinder.core.models import ImageRecord, Problem, ProblemKind
 from dupfinder.core.options import DEFAULT_EXTENSIONS, HashKind, ScanOptions
-from dupfinder.formatting import plural
+from dupfinder.formatting import core_message
 from dupfinder.gui.library_dialogs import ExclusionsDialog, FindCopiesDialog, IgnoredPairsDialog
 from dupfinder.gui.threshold import exact_preset
+from dupfinder.gui.translation import Tr
 
-RESULTS_FILTER = "dupfinder results (*.dupfinder.json *.json)"
-IMAGE_FILTER = "Photos (" + " ".join(f"*{e}" for e in sorted(DEFAULT_EXTENSIONS)) + ")"
+IMAGE_PATTERNS = " ".join(f"*{e}" for e in sorted(DEFAULT_EXTENSIONS))
+
+
+class LibraryActions(Tr):
+    """Translation context of the library actions."""
+
+
+def results_filter() -> str:
+    return LibraryActions.tr("dupfinder results (*.dupfinder.json *.json)")
+
+
+def image_filter() -> str:
+    return LibraryActions.tr("Photos ({patterns})").format(patterns=IMAGE_PATTERNS)
 
 
 def is_image_file(path: str) -> bool:
@@ -41,11 +53,15 @@ class LibraryActionsMixin:
     # -- menus ---------------------------------------------------------------------------------------------------
     def _build_library_menus(self, file_menu: QMenu, edit_menu: QMenu) -> None:
         first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None  # after Add folder / Scan
-        self.find_action = file_menu.addAction("&Find copies of a photo…", QKeySequence("Ctrl+F"), self.choose_photo)
-        self.save_results_action = file_menu.addAction("Sa&ve results…", QKeySequence.StandardKey.Save,
-                                                       self.choose_save_path)  # fmt: skip
-        self.open_results_action = file_menu.addAction("&Open results…", QKeySequence("Ctrl+Shift+O"),
-                                                       self.choose_results_file)  # fmt: skip
+        self.find_action = file_menu.addAction(
+            LibraryActions.tr("&Find copies of a photo…"), QKeySequence("Ctrl+F"), self.choose_photo
+        )
+        self.save_results_action = file_menu.addAction(
+            LibraryActions.tr("Sa&ve results…"), QKeySequence.StandardKey.Save, self.choose_save_path
+        )
+        self.open_results_action = file_menu.addAction(
+            LibraryActions.tr("&Open results…"), QKeySequence("Ctrl+Shift+O"), self.choose_results_file
+        )
         if first is not None:
             for action in (self.find_action, self.save_results_action, self.open_results_action):
                 file_menu.removeAction(action)
@@ -54,13 +70,13 @@ class LibraryActionsMixin:
         edit_menu.addSeparator()
         # The N key is the group list's (groups_view.py), like the other review keys.
         self.not_duplicate_action = edit_menu.addAction(
-            "&Not a duplicate (current photo)\tN", self.current_not_duplicate
+            LibraryActions.tr("&Not a duplicate (current photo)") + "\tN", self.current_not_duplicate
         )
-        self.group_not_duplicates_action = edit_menu.addAction("None of this &group are duplicates",
+        self.group_not_duplicates_action = edit_menu.addAction(LibraryActions.tr("None of this &group are duplicates"),
                                                                self.group_not_duplicates)  # fmt: skip
-        self.ignored_action = edit_menu.addAction("&Ignored pairs…", self.show_ignored_pairs)
+        self.ignored_action = edit_menu.addAction(LibraryActions.tr("&Ignored pairs…"), self.show_ignored_pairs)
         edit_menu.addSeparator()
-        self.exclusions_action = edit_menu.addAction("E&xclusions…", self.show_exclusions)
+        self.exclusions_action = edit_menu.addAction(LibraryActions.tr("E&xclusions…"), self.show_exclusions)
 
     def _update_library_actions(self) -> None:
         busy = self.busy
@@ -73,9 +89,11 @@ class LibraryActionsMixin:
 
     def _add_photo_menu_actions(self, menu: QMenu, image: int) -> None:
         menu.addSeparator()
-        menu.addAction("Not a duplicate of the others (N)", lambda: self.not_duplicate(image))
-        menu.addAction("None of this group are duplicates", self.group_not_duplicates)
-        menu.addAction("Find copies of this photo…", lambda: self.find_copies(self.result.images[image].path))
+        menu.addAction(LibraryActions.tr("Not a duplicate of the others (N)"), lambda: self.not_duplicate(image))
+        menu.addAction(LibraryActions.tr("None of this group are duplicates"), self.group_not_duplicates)
+        menu.addAction(
+            LibraryActions.tr("Find copies of this photo…"), lambda: self.find_copies(self.result.images[image].path)
+        )
 
     # -- exclusions ----------------------------------------------------------------------------------------------
     def exclude_patterns(self) -> tuple[str, ...]:
@@ -90,11 +108,13 @@ class LibraryActionsMixin:
 
     def _save_exclusions(self, dialog: ExclusionsDialog) -> None:
         self.settings.set_exclude_patterns(dialog.patterns(), dialog.defaults.isChecked())
-        self.statusBar().showMessage("Exclusions saved; they apply from the next scan.", 8000)
+        self.statusBar().showMessage(LibraryActions.tr("Exclusions saved; they apply from the next scan."), 8000)
 
     # -- find copies ---------------------------------------------------------------------------------------------
     def choose_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Find copies of a photo", os.path.expanduser("~"), IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, LibraryActions.tr("Find copies of a photo"), os.path.expanduser("~"), image_filter()
+        )
         if path:
             self.find_copies(path)
 
@@ -107,16 +127,22 @@ class LibraryActionsMixin:
         unchanged), at the slider's similarity, and show what was found. Never moves a file."""
         roots = self._find_roots()
         if self.busy or not roots:
-            message = "Wait for the current task to finish." if self.busy else "Add the folders to look in first."
+            message = (
+                LibraryActions.tr("Wait for the current task to finish.")
+                if self.busy
+                else LibraryActions.tr("Add the folders to look in first.")
+            )
             self.statusBar().showMessage(message, 5000)
             return
         hash_kind = HashKind(self.result.hash_name) if self.result is not None else self._hash_kind
         options = ScanOptions(roots=roots, hash_kind=hash_kind, exclude=self.exclude_patterns(), match_turned=True)
         call = functools.partial(find_in_folders, [path], options, self.distance_bits)
-        task = self._start_task(call, f"Looking for copies of {os.path.basename(path)}…")
+        task = self._start_task(
+            call, LibraryActions.tr("Looking for copies of {name}…").format(name=os.path.basename(path))
+        )
         task.succeeded.connect(self._on_find_done)
-        task.cancelled.connect(lambda: self.statusBar().showMessage("Search cancelled.", 8000))
-        task.failed.connect(lambda message: QMessageBox.critical(self, "Search failed", message))
+        task.cancelled.connect(lambda: self.statusBar().showMessage(LibraryActions.tr("Search cancelled."), 8000))
+        task.failed.connect(lambda message: QMessageBox.critical(self, LibraryActions.tr("Search failed"), message))
         task.finished.connect(self.find_finished)
 
     def _on_find_done(self, report) -> None:
@@ -125,8 +151,11 @@ class LibraryActionsMixin:
         self._find_dialog = FindCopiesDialog(query, record, ", ".join(report.source.split(", ")), self.previews, self)
         self._find_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._find_dialog.open()
-        found = plural(len(query.matches), "copy", "copies") if query.matches else "no copy"
-        self.statusBar().showMessage(f"Found {found} of {os.path.basename(query.path)}.", 10000)
+        if query.matches:
+            found = LibraryActions.tr("Found %Ln copy(s) of {name}.", "", len(query.matches))
+        else:
+            found = LibraryActions.tr("Found no copy of {name}.")
+        self.statusBar().showMessage(found.format(name=os.path.basename(query.path)), 10000)
 
     # -- not a duplicate -----------------------------------------------------------------------------------------
     def current_not_duplicate(self) -> None:
@@ -171,11 +200,13 @@ class LibraryActionsMixin:
                 except ValueError:  # the same content: those two are duplicates
                     continue
             if not added:
-                self.statusBar().showMessage("These photos have identical content: they are duplicates.", 8000)
+                self.statusBar().showMessage(
+                    LibraryActions.tr("These photos have identical content: they are duplicates."), 8000
+                )
                 return
             ignore_list.save()
         except IgnoreListError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
+            QMessageBox.warning(self, LibraryActions.tr("Not saved"), str(exc))
             return
         self.result = without_ignored(self.result, ignore_list)
         row = self._current_row()
@@ -183,7 +214,9 @@ class LibraryActionsMixin:
         if self.model.rowCount():
             self.select_group(min(max(row, 0), self.model.rowCount() - 1))
         self.statusBar().showMessage(
-            "Remembered: not duplicates. They will not be grouped together again (Edit → Ignored pairs… to undo).",
+            LibraryActions.tr(
+                "Remembered: not duplicates. They will not be grouped together again (Edit → Ignored pairs… to undo)."
+            ),
             10000,
         )
 
@@ -191,13 +224,15 @@ class LibraryActionsMixin:
         try:
             ignore_list = IgnoreList.load()
         except IgnoreListError as exc:
-            QMessageBox.warning(self, "Ignored pairs", str(exc))
+            QMessageBox.warning(self, LibraryActions.tr("Ignored pairs"), str(exc))
             return None
         dialog = IgnoredPairsDialog(ignore_list, self)
         dialog.finished.connect(
             lambda _code: (
                 dialog.removed
-                and self.statusBar().showMessage("Removed; those photos can be grouped again from the next scan.", 8000)
+                and self.statusBar().showMessage(
+                    LibraryActions.tr("Removed; those photos can be grouped again from the next scan."), 8000
+                )
             )
         )
         dialog.open()
@@ -207,7 +242,9 @@ class LibraryActionsMixin:
     def choose_save_path(self) -> None:
         if self.result is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save results", "review.dupfinder.json", RESULTS_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, LibraryActions.tr("Save results"), "review.dupfinder.json", results_filter()
+        )
         if path:
             self.save_results(path)
 
@@ -220,13 +257,17 @@ class LibraryActionsMixin:
             written = saved_results.save(path, self.result, threshold_bits=self.distance_bits, marks=marks,
                                          preset=preset.value if preset else None)  # fmt: skip
         except OSError as exc:
-            QMessageBox.critical(self, "Results not saved", str(exc))
+            QMessageBox.critical(self, LibraryActions.tr("Results not saved"), str(exc))
             return False
-        self.statusBar().showMessage(f"Saved {plural(len(self.model.groups()), 'group')} to {written}.", 10000)
+        self.statusBar().showMessage(
+            LibraryActions.tr("Saved %Ln group(s) to {path}.", "", len(self.model.groups())).format(path=written), 10000
+        )
         return True
 
     def choose_results_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open results", os.path.expanduser("~"), RESULTS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, LibraryActions.tr("Open results"), os.path.expanduser("~"), results_filter()
+        )
         if path:
             self.open_results(path)
 
@@ -238,11 +279,11 @@ class LibraryActionsMixin:
         try:
             saved = saved_results.load(path)
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self, "Cannot open results", str(exc))
+            QMessageBox.critical(self, LibraryActions.tr("Cannot open results"), str(exc))
             return False
         stale = [
             Problem(saved.result.images[i].path, ProblemKind.MISSING if state == saved_results.MISSING
-                    else ProblemKind.UNREADABLE, f"{state} (results saved {saved.saved_at})")
+                    else ProblemKind.UNREADABLE, stale_detail(state, saved.saved_at))
             for i, state in sorted(saved.stale.items())
         ]  # fmt: skip
         result, _, marks, warnings = saved_results.regroup_saved(saved, saved.threshold_bits)
@@ -257,13 +298,22 @@ class LibraryActionsMixin:
             if os.path.isdir(root) and root not in self.folders.paths():
                 self.folders.add_folder(root, root in result.protected_roots)
         note = (
-            f" {plural(len(stale), 'file')} changed or vanished since: listed under the files that could not be "
-            "read, and never moved."
+            " "
+            + LibraryActions.tr(
+                "%Ln file(s) changed or vanished since: listed under the files that could not be read, and never "
+                "moved.", "", len(stale),
+            )
             if stale
             else ""
-        )
-        self.statusBar().showMessage(f"Opened results saved {saved.saved_at}.{note}", 0 if stale else 15000)
+        )  # fmt: skip
+        opened = LibraryActions.tr("Opened results saved {date}.").format(date=saved.saved_at)
+        self.statusBar().showMessage(opened + note, 0 if stale else 15000)
         return True
+
+
+def stale_detail(state: str, saved_at: str) -> str:
+    """'changed since saved (results saved 2026-…)', in the app's language."""
+    return LibraryActions.tr("{state} (results saved {date})").format(state=core_message(state), date=saved_at)
 
 
 def _query_record(query) -> ImageRecord:

@@ -21,7 +21,7 @@ from dupfinder.core.exclusions import DEFAULT_EXCLUDES, check_pattern
 from dupfinder.core.ignore import IgnoreList
 from dupfinder.core.library.find import QueryResult
 from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
-from dupfinder.formatting import plural
+from dupfinder.formatting import difference_label, problem_reason
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
@@ -53,15 +53,19 @@ class FindCopiesDialog(QDialog):
                  parent=None) -> None:  # fmt: skip
         super().__init__(parent)
         self.query = query
-        self.setWindowTitle(f"Copies of {os.path.basename(query.path)}")
+        self.setWindowTitle(self.tr("Copies of {name}").format(name=os.path.basename(query.path)))
         self.resize(1100, 640)
         layout = QVBoxLayout(self)
         if query.problem is not None:
-            text = f"{query.path} cannot be read: {query.problem.reason}"
+            text = self.tr("{path} cannot be read: {reason}").format(
+                path=query.path, reason=problem_reason(query.problem)
+            )
         elif query.matches:
-            text = f"{plural(len(query.matches), 'copy', 'copies')} of {query.path} in {source}, best match first."
+            text = self.tr("%Ln copy(s) of {path} in {folders}, best match first.", "", len(query.matches))
+            text = text.format(path=query.path, folders=source)
         else:
-            text = f"No copy of {query.path} in {source}: this photo is not there yet."
+            text = self.tr("No copy of {path} in {folders}: this photo is not there yet.")
+            text = text.format(path=query.path, folders=source)
         self.summary = QLabel(text)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -76,7 +80,7 @@ class FindCopiesDialog(QDialog):
                 if card.image == 0:
                     card.similarity.setText("the photo you are looking for")
                 else:
-                    card.similarity.setText(query.matches[card.image - 1].differs)
+                    card.similarity.setText(difference_label(query.matches[card.image - 1].differs))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -89,14 +93,14 @@ class IgnoredPairsDialog(QDialog):
         super().__init__(parent)
         self.ignore_list = ignore_list
         self.removed = 0
-        self.setWindowTitle("Photos that are not duplicates")
+        self.setWindowTitle(self.tr("Photos that are not duplicates"))
         self.resize(760, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("These photos are never grouped together, wherever they are moved or copied."))
+        layout.addWidget(QLabel(self.tr("These photos are never grouped together, wherever they are moved or copied.")))
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         layout.addWidget(self.list, 1)
-        self.remove_button = QPushButton("Remove selected")
+        self.remove_button = QPushButton(self.tr("Remove selected"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -107,8 +111,9 @@ class IgnoredPairsDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for number, decision in enumerate(self.ignore_list.decisions, 1):
-            names = "\n   ".join(p.path or "(unknown path)" for p in decision.photos)
-            item = QListWidgetItem(f"{decision.added} — {len(decision.photos)} photos:\n   {names}")
+            names = "\n   ".join(p.path or self.tr("(unknown path)") for p in decision.photos)
+            photos = self.tr("%Ln photo(s):", "", len(decision.photos))
+            item = QListWidgetItem(f"{decision.added} — {photos}\n   {names}")
             item.setData(Qt.ItemDataRole.UserRole, number)
             self.list.addItem(item)
         self.remove_button.setEnabled(bool(self.ignore_list.decisions))
@@ -128,18 +133,20 @@ class ExclusionsDialog(QDialog):
 
     def __init__(self, patterns: list[str], use_defaults: bool, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Exclusions")
+        self.setWindowTitle(self.tr("Exclusions"))
         self.resize(560, 440)
         layout = QVBoxLayout(self)
         help_text = QLabel(
-            "Folders and files to skip, one pattern a line: a name (<code>@eaDir</code>, <code>*.tmp</code>) "
-            "or a path below a scanned folder (<code>*/.thumbnails/*</code>). Skipped folders are not even opened."
+            self.tr(
+                "Folders and files to skip, one pattern a line: a name (<code>@eaDir</code>, <code>*.tmp</code>) "
+                "or a path below a scanned folder (<code>*/.thumbnails/*</code>). Skipped folders are not even opened."
+            )
         )
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         self.edit = QPlainTextEdit("\n".join(patterns))
         layout.addWidget(self.edit, 1)
-        self.defaults = QCheckBox("Also skip the thumbnail caches and system folders of common systems")
+        self.defaults = QCheckBox(self.tr("Also skip the thumbnail caches and system folders of common systems"))
         self.defaults.setChecked(use_defaults)
         self.defaults.setToolTip(", ".join(DEFAULT_EXCLUDES))
         layout.addWidget(self.defaults)

@@ -10,7 +10,7 @@ import functools
 import os
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtGui import QActionGroup, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from dupfinder import __version__
 from dupfinder.core.models import ScanResult
 from dupfinder.core.options import LOOSER_MARGIN_BITS, HashKind, Preset, preset_distance
-from dupfinder.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes
 from dupfinder.gui.cleanup_actions import CleanupActionsMixin
 from dupfinder.gui.export import ask_export_path, write_export
 from dupfinder.gui.groups_model import GroupsModel
@@ -43,9 +43,9 @@ from dupfinder.gui.scan_worker import BackgroundTask
 from dupfinder.gui.settings import AppSettings
 from dupfinder.gui.task_progress import TaskProgressWidget
 from dupfinder.gui.thumbnails import ThumbnailLoader
+from dupfinder.gui.translation import LANGUAGE_CHOICES
 
 CLOSE_WAIT_MS = 3000  # a cancelled scan stops within a second; past this the window closes when it has
-EMPTY_TEXT = "Add the folders that hold your photos — with “Add folder…” or by dropping them here — then press Scan."
 
 
 class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMainWindow):
@@ -56,7 +56,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("dupfinder — duplicate photo finder")
+        self.setWindowTitle(self.tr("dupfinder — duplicate photo finder"))
         self.setAcceptDrops(True)
         self.settings = AppSettings()
         self.marks = MarkSet(self)
@@ -97,7 +97,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         outer.addWidget(self.progress_row)
 
         self.pages = QStackedWidget()
-        self.empty_label = QLabel(EMPTY_TEXT, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = QLabel(self.empty_text(), alignment=Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         empty_font = QFont(self.empty_label.font())
         empty_font.setPointSizeF(empty_font.pointSizeF() * 1.25)
@@ -122,14 +122,16 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         self.problems_button.setVisible(False)
         bottom.addWidget(self.problems_button)
         bottom.addStretch(1)
-        self.keep_best_button = QPushButton("Keep best resolution")
-        self.keep_best_button.setToolTip("In every group, keep the best copy and mark the others for the trash")
+        self.keep_best_button = QPushButton(self.tr("Keep best resolution"))
+        self.keep_best_button.setToolTip(
+            self.tr("In every group, keep the best copy and mark the others for the trash")
+        )
         self.keep_best_button.clicked.connect(self.keep_best)
         bottom.addWidget(self.keep_best_button)
-        self.trash_button = QPushButton("Move to Trash…")
+        self.trash_button = QPushButton(self.tr("Move to Trash…"))
         self.trash_button.clicked.connect(self.move_to_trash)
         bottom.addWidget(self.trash_button)
-        self.undo_button = QPushButton("Undo last cleanup")
+        self.undo_button = QPushButton(self.tr("Undo last cleanup"))
         self.undo_button.clicked.connect(self.undo_last_cleanup)
         bottom.addWidget(self.undo_button)
         outer.addLayout(bottom)
@@ -153,39 +155,69 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         self.all_marked_label = self.review.all_marked_label
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.add_action = file_menu.addAction("&Add folder…", QKeySequence.StandardKey.Open, self.choose_folder)
-        self.scan_action = file_menu.addAction("&Scan", QKeySequence("F5"), self.start_scan)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.add_action = file_menu.addAction(
+            self.tr("&Add folder…"), QKeySequence.StandardKey.Open, self.choose_folder
+        )
+        self.scan_action = file_menu.addAction(self.tr("&Scan"), QKeySequence("F5"), self.start_scan)
         file_menu.addSeparator()
-        self.export_csv_action = file_menu.addAction("Export results as &CSV…", lambda: self._export("csv"))
-        self.export_json_action = file_menu.addAction("Export results as &JSON…", lambda: self._export("json"))
+        self.export_csv_action = file_menu.addAction(self.tr("Export results as &CSV…"), lambda: self._export("csv"))
+        self.export_json_action = file_menu.addAction(self.tr("Export results as &JSON…"), lambda: self._export("json"))
         file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu.addAction(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
 
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.keep_best_action = edit_menu.addAction("&Keep best resolution", QKeySequence("Ctrl+B"), self.keep_best)
-        self.clear_marks_action = edit_menu.addAction("&Clear all marks", lambda: self.marks.replace(()))
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.keep_best_action = edit_menu.addAction(
+            self.tr("&Keep best resolution"), QKeySequence("Ctrl+B"), self.keep_best
+        )
+        self.clear_marks_action = edit_menu.addAction(self.tr("&Clear all marks"), lambda: self.marks.replace(()))
         edit_menu.addSeparator()
-        self.trash_action = edit_menu.addAction("&Move marked files to Trash…", self.move_to_trash)
+        self.trash_action = edit_menu.addAction(self.tr("&Move marked files to Trash…"), self.move_to_trash)
         self.undo_action = edit_menu.addAction(
-            "&Undo last cleanup", QKeySequence.StandardKey.Undo, self.undo_last_cleanup
+            self.tr("&Undo last cleanup"), QKeySequence.StandardKey.Undo, self.undo_last_cleanup
         )
         self._build_library_menus(file_menu, edit_menu)  # find, save/open results, not a duplicate, exclusions
 
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("&About dupfinder", self.show_about)
+        self._build_language_menu(self.menuBar().addMenu(self.tr("&View")))
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About dupfinder"), self.show_about)
+
+    def _build_language_menu(self, view_menu) -> None:
+        """View → Language: the system's language or a chosen one, stored in the settings, used from the next start."""
+        menu = view_menu.addMenu(self.tr("&Language"))
+        self.language_menu = menu
+        group = QActionGroup(self)
+        chosen = self.settings.language()
+        for value, name in (("system", self.tr("System default")), *LANGUAGE_CHOICES):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(value == chosen or (value == "system" and chosen not in dict(LANGUAGE_CHOICES)))
+            action.setData(value)
+            group.addAction(action)
+        group.triggered.connect(self._on_language_chosen)
+
+    def _on_language_chosen(self, action) -> None:
+        self.settings.set_language(str(action.data()))
+        self.settings.sync()
+        self.statusBar().showMessage(self.tr("The language changes when dupfinder is started again."), 10000)
+
+    def empty_text(self) -> str:
+        return self.tr(
+            "Add the folders that hold your photos — with “Add folder…” or by dropping them here — then press Scan."
+        )
 
     # ------------------------------------------------------------------------------------------------ folders
     def choose_folder(self) -> None:
         start = self.folders.paths()[-1] if self.folders.count() else os.path.expanduser("~")
-        path = QFileDialog.getExistingDirectory(self, "Add a folder to scan", start)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Add a folder to scan"), start)
         if path:
             self.add_folder(path)
 
     def add_folder(self, path: str, protected: bool = False) -> bool:
         added = self.folders.add_folder(path, protected)
         if not added and not os.path.isdir(path):
-            self.statusBar().showMessage(f"Not a folder: {path}", 5000)
+            self.statusBar().showMessage(self.tr("Not a folder: {path}").format(path=path), 5000)
         return added
 
     def _on_folders_changed(self) -> None:
@@ -209,7 +241,9 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         added = [path for path in added if os.path.isdir(path) and self.add_folder(path)]
         if added:
             event.acceptProposedAction()
-            self.statusBar().showMessage(f"Added {plural(len(added), 'folder')}. Press Scan to look for duplicates.")
+            self.statusBar().showMessage(
+                self.tr("Added %Ln folder(s). Press Scan to look for duplicates.", "", len(added))
+            )
 
     # ------------------------------------------------------------------------------------------------ scanning
     def _start_task(self, fn, text: str, *, cancellable: bool = True) -> BackgroundTask:
@@ -354,17 +388,25 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         try:
             write_export(path, kind, self.result, groups, self.marks.snapshot(), self.distance_bits, self._hash_kind)
         except OSError as exc:
-            QMessageBox.critical(self, "Export failed", f"Could not write {path}: {exc.strerror or exc}")
+            QMessageBox.critical(
+                self, self.tr("Export failed"),
+                self.tr("Could not write {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            )  # fmt: skip
             return
-        self.statusBar().showMessage(f"Exported {plural(len(groups), 'group')} to {path}.", 10000)
+        self.statusBar().showMessage(
+            self.tr("Exported %Ln group(s) to {path}.", "", len(groups)).format(path=path), 10000
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About dupfinder",
-            f"<b>dupfinder {__version__}</b><p>Finds duplicate and near-duplicate photos and moves the extra copies "
-            "to the Trash, safely: protected folders are never touched, each group keeps at least one photo, and "
-            "the last cleanup can be undone.</p>",
+            self.tr("About dupfinder"),
+            f"<b>dupfinder {__version__}</b><p>"
+            + self.tr(
+                "Finds duplicate and near-duplicate photos and moves the extra copies to the Trash, safely: protected "
+                "folders are never touched, each group keeps at least one photo, and the last cleanup can be undone."
+            )
+            + "</p>",
         )
 
     def _update_actions(self) -> None:
@@ -373,13 +415,17 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         plan = self.trash_plan()
         marked, size = plan.marks, plan.size_bytes
         self.scan_button.setEnabled(not busy and self.folders.count() > 0)
-        self.scan_button.setText("Scanning…" if busy else "Scan")
+        self.scan_button.setText(self.tr("Scanning…") if busy else self.tr("Scan"))
         self.scan_action.setEnabled(not busy)
         for widget in (self.keep_best_button, self.keep_best_action, self.clear_marks_action):
             widget.setEnabled(has_result and not busy)
         for widget in (self.export_csv_action, self.export_json_action):
             widget.setEnabled(self.result is not None and not busy)
-        label = f"Move {plural(len(marked), 'file')} ({human_bytes(size)}) to Trash…" if marked else "Move to Trash…"
+        label = (
+            self.tr("Move %Ln file(s) ({size}) to Trash…", "", len(marked)).format(size=human_bytes(size))
+            if marked
+            else self.tr("Move to Trash…")
+        )
         self.trash_button.setText(label)
         self.trash_button.setEnabled(bool(marked) and not busy)
         self.trash_action.setEnabled(bool(marked) and not busy)

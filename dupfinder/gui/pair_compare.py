@@ -19,6 +19,7 @@ from dupfinder.core.difference import difference, heat_map
 from dupfinder.formatting import human_bytes
 from dupfinder.gui.image_viewer import ZoomView
 from dupfinder.gui.thumbnails import read_scaled_image
+from dupfinder.gui.translation import Tr
 
 COMPARE_PX = 1600  # decoded size of each picture
 DIFFERENCE_PX = 900  # the difference is computed at this size (aligning costs grow with pixels)
@@ -37,6 +38,10 @@ def rgb_to_image(array: np.ndarray) -> QImage:
     return QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
 
 
+class PairCompare(Tr):
+    """Translation context of the compare job's summary (a QRunnable is no QObject)."""
+
+
 class _Relay(QObject):
     loaded = Signal(QImage, QImage, QImage, str)  # first, second, heat map, summary
 
@@ -51,7 +56,7 @@ class _CompareJob(QRunnable):
     def run(self) -> None:
         first, second = read_scaled_image(self._first, COMPARE_PX), read_scaled_image(self._second, COMPARE_PX)
         if first.isNull() or second.isNull():
-            self._relay.loaded.emit(first, second, QImage(), "One of the photos cannot be read.")
+            self._relay.loaded.emit(first, second, QImage(), PairCompare.tr("One of the photos cannot be read."))
             return
         small_first = first.scaled(DIFFERENCE_PX, DIFFERENCE_PX, Qt.AspectRatioMode.KeepAspectRatio,
                                    Qt.TransformationMode.SmoothTransformation)  # fmt: skip
@@ -59,10 +64,15 @@ class _CompareJob(QRunnable):
                                      Qt.TransformationMode.SmoothTransformation)  # fmt: skip
         a, b = image_to_rgb(small_first), image_to_rgb(small_second)
         diff = difference(a, b)
-        how = "aligned on shared points" if diff.matched else "not aligned (too few shared points): resized"
-        summary = f"{diff.changed_share:.0%} of the picture differs · {how}"
+        if diff.matched:
+            how = PairCompare.tr("aligned on shared points")
+        else:
+            how = PairCompare.tr("not aligned (too few shared points): resized")
+        summary = PairCompare.tr("{share} of the picture differs").format(share=f"{diff.changed_share:.0%}")
+        summary += " · " + how
         if not diff.covered.all():
-            summary += f" · {1 - diff.covered.mean():.0%} missing from the second copy"
+            missing = PairCompare.tr("{share} missing from the second copy")
+            summary += " · " + missing.format(share=f"{1 - diff.covered.mean():.0%}")
         self._relay.loaded.emit(first, second, rgb_to_image(heat_map(a, diff)), summary)
 
 
@@ -72,7 +82,11 @@ class PairCompareDialog(QDialog):
     def __init__(self, first: tuple[str, int, int], second: tuple[str, int, int], parent=None) -> None:
         """`first` and `second` are (path, width, size_bytes) of the two photos."""
         super().__init__(parent)
-        self.setWindowTitle(f"Compare {os.path.basename(first[0])} and {os.path.basename(second[0])}")
+        self.setWindowTitle(
+            self.tr("Compare {first} and {second}").format(
+                first=os.path.basename(first[0]), second=os.path.basename(second[0])
+            )
+        )
         self.resize(1400, 820)
         self._natural_width = first[1]
         self._pixmaps: dict[str, QPixmap] = {}
@@ -84,18 +98,19 @@ class PairCompareDialog(QDialog):
         layout.addLayout(views, 1)
         captions = QHBoxLayout()
         for path, width, size in (first, second):
-            caption = QLabel(f"{os.path.basename(path)} · {width} px wide · {human_bytes(size)}")
+            wide = self.tr("{width} px wide").format(width=width)
+            caption = QLabel(f"{os.path.basename(path)} · {wide} · {human_bytes(size)}")
             caption.setToolTip(path)
             captions.addWidget(caption, 1)
         layout.addLayout(captions)
         controls = QHBoxLayout()
-        self.difference_check = QCheckBox("Show where they differ")
+        self.difference_check = QCheckBox(self.tr("Show where they differ"))
         self.difference_check.setEnabled(False)
         self.difference_check.toggled.connect(self._show_right)
-        self.summary = QLabel("Loading…")
+        self.summary = QLabel(self.tr("Loading…"))
         controls.addWidget(self.difference_check)
         controls.addWidget(self.summary, 1)
-        controls.addWidget(QLabel("Wheel to zoom, drag to pan: both sides follow."))
+        controls.addWidget(QLabel(self.tr("Wheel to zoom, drag to pan: both sides follow.")))
         layout.addLayout(controls)
         self._link(self.left, self.right)
         self._link(self.right, self.left)

@@ -15,18 +15,20 @@ from PySide6.QtWidgets import (
 )
 
 from dupfinder.core.models import Problem
-from dupfinder.formatting import plural
+from dupfinder.formatting import problem_reason
 
 
 class ProblemsDialog(QDialog):
     def __init__(self, problems: Sequence[Problem], parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Files that could not be read")
+        self.setWindowTitle(self.tr("Files that could not be read"))
         self.resize(820, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{plural(len(problems), 'file')} could not be read and were left out of the scan."))
+        layout.addWidget(
+            QLabel(self.tr("%Ln file(s) could not be read and were left out of the scan.", "", len(problems)))
+        )
         self.table = QTableWidget(len(problems), 2)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(False)
@@ -34,7 +36,7 @@ class ProblemsDialog(QDialog):
             path = QTableWidgetItem(problem.path)
             path.setToolTip(problem.path)
             self.table.setItem(row, 0, path)
-            self.table.setItem(row, 1, QTableWidgetItem(problem.reason))
+            self.table.setItem(row, 1, QTableWidgetItem(problem_reason(problem)))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

@@ -5,12 +5,12 @@ It presents the groups model and the marks; deciding what the groups are and whi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from dupfinder.core.review import all_marked, potential_bytes
-from dupfinder.formatting import human_bytes, plural
+from dupfinder.formatting import human_bytes
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.group_delegate import GroupDelegate
 from dupfinder.gui.groups_model import GroupsModel, SortKey
@@ -19,9 +19,9 @@ from dupfinder.gui.marks import MarkSet
 from dupfinder.gui.thumbnails import ThumbnailLoader
 
 SORT_CHOICES = (
-    ("Most space first", SortKey.RECLAIMABLE),
-    ("Most alike first", SortKey.SIMILARITY),
-    ("Most photos first", SortKey.SIZE),
+    (QT_TRANSLATE_NOOP("ReviewWidget", "Most space first"), SortKey.RECLAIMABLE),
+    (QT_TRANSLATE_NOOP("ReviewWidget", "Most alike first"), SortKey.SIMILARITY),
+    (QT_TRANSLATE_NOOP("ReviewWidget", "Most photos first"), SortKey.SIZE),
 )
 
 
@@ -40,10 +40,10 @@ class ReviewWidget(QSplitter):
         self.summary_label = QLabel()
         left_layout.addWidget(self.summary_label)
         sort_row = QHBoxLayout()
-        sort_row.addWidget(QLabel("Sort:"))
+        sort_row.addWidget(QLabel(self.tr("Sort:")))
         self.sort_combo = QComboBox()
         for text, key in SORT_CHOICES:
-            self.sort_combo.addItem(text, key.value)
+            self.sort_combo.addItem(self.tr(text), key.value)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_changed)
         sort_row.addWidget(self.sort_combo, 1)
         left_layout.addLayout(sort_row)
@@ -63,7 +63,7 @@ class ReviewWidget(QSplitter):
         self.group_header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         right_layout.addWidget(self.group_header)
         self.all_marked_label = QLabel(
-            "Every photo of this group is marked: the core always keeps one, so the keeper stays in place."
+            self.tr("Every photo of this group is marked: the core always keeps one, so the keeper stays in place.")
         )
         self.all_marked_label.setWordWrap(True)
         self.all_marked_label.setVisible(False)
@@ -71,8 +71,10 @@ class ReviewWidget(QSplitter):
         self.compare = CompareView(previews)
         right_layout.addWidget(self.compare, 1)
         hint = QLabel(
-            "↑/↓ groups · ←/→ photos · Space keep/trash · Del trash · N not a duplicate · Enter large · "
-            "right-click for more"
+            self.tr(
+                "↑/↓ groups · ←/→ photos · Space keep/trash · Del trash · N not a duplicate · Enter large · "
+                "right-click for more"
+            )
         )
         hint.setEnabled(False)
         hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -117,8 +119,9 @@ class ReviewWidget(QSplitter):
         group = self.model.group(row)
         facts = self.model.facts(row)
         self.group_header.setText(
-            f"Group {row + 1} of {self.model.rowCount():,} — {plural(facts.photos, 'photo')}, "
-            f"{human_bytes(facts.reclaimable_bytes)} reclaimable"
+            self.tr("Group {number} of {count} — %Ln photo(s), {size} reclaimable", "", facts.photos).format(
+                number=row + 1, count=f"{self.model.rowCount():,}", size=human_bytes(facts.reclaimable_bytes)
+            )
         )
         self.all_marked_label.setVisible(all_marked(group, self.marks))
 
@@ -131,7 +134,9 @@ class ReviewWidget(QSplitter):
         copies = sum(len(g.members) - 1 for g in groups)
         size = sum(potential_bytes(result, g) for g in groups)
         self.summary_label.setText(
-            f"{plural(len(groups), 'group')} · {plural(copies, 'copy', 'copies')} · {human_bytes(size)}"
+            " · ".join(
+                [self.tr("%Ln group(s)", "", len(groups)), self.tr("%Ln copy(s)", "", copies), human_bytes(size)]
+            )
         )
 
     def _on_sort_changed(self) -> None:

@@ -16,7 +16,11 @@ from dupfinder.core.options import HashKind, ScanOptions
 from dupfinder.core.review import shown_groups
 from dupfinder.core.scanner import run_scan
 from dupfinder.core.selection import quality_rank
-from dupfinder.formatting import plural
+from dupfinder.gui.translation import Tr
+
+
+class ScanActions(Tr):
+    """Translation context of the scan actions."""
 
 
 class ScanActionsMixin:
@@ -25,7 +29,7 @@ class ScanActionsMixin:
     def start_scan(self) -> None:
         if self.busy or not self.folders.count():
             if not self.folders.count():
-                self.statusBar().showMessage("Add a folder first.", 5000)
+                self.statusBar().showMessage(ScanActions.tr("Add a folder first."), 5000)
             return
         folders = self.folders.folders()
         options = ScanOptions(
@@ -33,14 +37,16 @@ class ScanActionsMixin:
             protected_roots=tuple(path for path, p in folders if p),
             exclude=self.exclude_patterns(),  # library_actions.py
         )
-        task = self._start_task(functools.partial(run_scan, options), "Scanning…")
+        task = self._start_task(functools.partial(run_scan, options), ScanActions.tr("Scanning…"))
         previous_text = self.empty_label.text()
-        self.empty_label.setText("Looking for duplicates… the groups appear here when the scan is done.")
+        self.empty_label.setText(
+            ScanActions.tr("Looking for duplicates… the groups appear here when the scan is done.")
+        )
         task.succeeded.connect(self._on_scan_done)
         task.cancelled.connect(lambda: self.empty_label.setText(previous_text))
         task.failed.connect(lambda _message: self.empty_label.setText(previous_text))
-        task.cancelled.connect(lambda: self.statusBar().showMessage("Scan cancelled.", 8000))
-        task.failed.connect(lambda message: QMessageBox.critical(self, "Scan failed", message))
+        task.cancelled.connect(lambda: self.statusBar().showMessage(ScanActions.tr("Scan cancelled."), 8000))
+        task.failed.connect(lambda message: QMessageBox.critical(self, ScanActions.tr("Scan failed"), message))
         task.finished.connect(self.scan_finished)
 
     def _on_scan_done(self, result: ScanResult) -> None:
@@ -54,13 +60,13 @@ class ScanActionsMixin:
         self.scan_bar.configure_slider(result.max_distance_bits, self.slider.value())
         self._apply_threshold()
         problems = len(result.problems)
-        self.problems_button.setText(f"{plural(problems, 'file')} could not be read")
+        self.problems_button.setText(ScanActions.tr("%Ln file(s) could not be read", "", problems))
         self.problems_button.setVisible(problems > 0)
         stats = result.stats
-        summary = (
-            f"Scanned {plural(len(result.images), 'photo')} in {stats.elapsed_s:.1f} s "
-            f"({stats.images_from_cache:,} from the cache)."
+        summary = ScanActions.tr(
+            "Scanned %Ln photo(s) in {seconds} s ({cached} from the cache).", "", len(result.images)
         )
+        summary = summary.format(seconds=f"{stats.elapsed_s:.1f}", cached=f"{stats.images_from_cache:,}")
         # Warnings (e.g. a broken cache that was set aside) stay until the next message: the user should see them.
         self.statusBar().showMessage(" ".join([summary, *result.warnings]), 0 if result.warnings else 15000)
 
@@ -73,9 +79,11 @@ class ScanActionsMixin:
         self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
         if not self.model.rowCount():
             self.empty_label.setText(
-                f"No duplicates among {plural(len(self.result.images), 'photo')} at this similarity. "
-                "Move the slider towards Loose to find looser matches, or scan other folders."
-            )
+                ScanActions.tr(
+                    "No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser "
+                    "matches, or scan other folders.", "", len(self.result.images),
+                )
+            )  # fmt: skip
         else:
             self.groups_view.setCurrentIndex(self.model.index(0))
         self._show_current_group()

@@ -72,3 +72,10 @@ class AppSettings:
 
     def sync(self) -> None:
         self._qs.sync()
+
+    def language(self) -> str:
+        """'system' (the default: the system's language) or one of dupfinder.i18n.LANGUAGES."""
+        return str(self._qs.value("view/language", "system"))
+
+    def set_language(self, value: str) -> None:
+        self._qs.setValue("view/language", value)

@@ -18,7 +18,7 @@ class TaskProgressWidget(QWidget):
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMinimumWidth(240)
         self.progress_label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self._cancellable = True
         layout.addWidget(self.progress_bar, 2)
         layout.addWidget(self.progress_label, 3)
@@ -36,7 +36,7 @@ class TaskProgressWidget(QWidget):
 
     def show_stopping(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.progress_label.setText("Stopping…")
+        self.progress_label.setText(self.tr("Stopping…"))
 
     def show_progress(self, event) -> None:
         """A bar that fills when the total is known (busy otherwise); the text stays 'Stopping…' once cancelled."""

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from dupfinder.core.options import HashKind, Preset, preset_distance, similarity_percent
+from dupfinder.gui.translation import Tr
+
+
+class Threshold(Tr):
+    """Translation context of the slider's words."""
+
+
+def preset_name(preset: Preset) -> str:
+    names = {
+        Preset.STRICT: Threshold.tr("Strict"),
+        Preset.NORMAL: Threshold.tr("Normal"),
+        Preset.LOOSE: Threshold.tr("Loose"),
+    }
+    return names.get(preset, preset.value.capitalize())
 
 
 def threshold_words(distance_bits: int, hash_kind: HashKind) -> tuple[str, Preset]:
@@ -13,9 +27,9 @@ def threshold_words(distance_bits: int, hash_kind: HashKind) -> tuple[str, Prese
 
 def threshold_text(distance_bits: int, hash_kind: HashKind) -> str:
     """The slider's label: the nearest preset and how alike two photos must at least be."""
-    word, _ = threshold_words(distance_bits, hash_kind)
+    _, preset = threshold_words(distance_bits, hash_kind)
     percent = similarity_percent(distance_bits, hash_kind.bits)
-    return f"{word} · ≥ {percent:.0f} % alike"
+    return Threshold.tr("{preset} · ≥ {percent} % alike").format(preset=preset_name(preset), percent=f"{percent:.0f}")
 
 
 def exact_preset(distance_bits: int, hash_kind: HashKind) -> Preset | None:

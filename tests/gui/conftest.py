@@ -6,8 +6,15 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from dupfinder.gui.main_window import MainWindow
+from dupfinder.gui.translation import install_translators
 
 SEEDS = (1, 2, 3, 4)
+
+
+@pytest.fixture(autouse=True)
+def english(qapp):
+    """The app in English, as app.main installs it (the English catalogue holds the plural forms)."""
+    install_translators(qapp, "en")
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_cli_reports_the_changed_file_and_moves_the_rest(tmp_path, make_photo, m
 
     out = capsys.readouterr().out
     assert code == 0
-    assert "Moved 1 file(s)" in out
+    assert "Moved 1 file " in out
     assert f"  kept {changed}: {CHANGES[change][1]}" in out
     assert [p.name.split(".")[0] for p in (trash_dir() / "files").iterdir()] == ["y-copy"]  # STEM.TOKEN.EXT
     assert (root / "x.jpg").is_file() and (root / "y.jpg").is_file()

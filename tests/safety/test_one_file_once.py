@@ -85,7 +85,7 @@ def test_cli_trash_duplicates_with_overlapping_roots_keeps_one_of_each(library, 
     )
 
     out = capsys.readouterr().out
-    assert code == 0 and "Moved 4 file(s)" in out  # p1: 2 of 3, p2: 1 of 2, h1/hard-copy: 1 of 2
+    assert code == 0 and "Moved 4 files" in out  # p1: 2 of 3, p2: 1 of 2, h1/hard-copy: 1 of 2
     assert json_groups_without_survivor(tmp_path / "r.json") == []
     assert nothing_destroyed(before, library)
 
@@ -98,7 +98,7 @@ def test_python_dash_m_with_a_root_and_a_symlink_to_it_keeps_one_of_each(library
         capture_output=True, text=True, env=os.environ | {"PYTHONIOENCODING": "utf-8"}, timeout=120,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "Files seen: 8 " in out.stdout and "Moved 4 file(s)" in out.stdout
+    assert "Files seen: 8 " in out.stdout and "Moved 4 files" in out.stdout
     assert json_groups_without_survivor(library.parent / "r.json") == []
     assert nothing_destroyed(before, library)
 

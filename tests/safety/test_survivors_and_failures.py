@@ -93,7 +93,7 @@ def test_cli_trash_failure_leaves_files_and_exits_with_a_problem(library, capsys
 
     out, err = capsys.readouterr()
     assert code == 1
-    assert "Moved 0 file(s)" in out
+    assert "Moved 0 files" in out
     assert err.count("could not move") == 4 and "the trash refused it" in err
     assert snapshot(library) == before
     assert not (trash_dir() / "files").exists() or not any((trash_dir() / "files").iterdir())
