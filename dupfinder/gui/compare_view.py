@@ -126,8 +126,8 @@ class PhotoCard(QFrame):
             alike = similarity_text(member.similarity, member.identical)  # core labels: formatting.difference_label
         self.similarity = QLabel(alike)
         layout.addWidget(self.similarity)
-        self.difference = _ElidedLabel(difference_text(difference(result, group.reference, member.image)))
-        self.difference.setToolTip(self.difference.text())
+        self.difference = QLabel(difference_text(difference(result, group.reference, member.image)))
+        self.difference.setWordWrap(True)  # how it differs is the point of the card: shown whole, wrapped if need be
         layout.addWidget(self.difference)
         layout.addStretch(1)
         self.set_state(marked=False, current=False)
