@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dupfinder.core import report
-from dupfinder.core.grouping import regroup, usable_pairs
+from dupfinder.core.grouping import FAR_PLAIN_BITS, regroup, usable_pairs
 from dupfinder.core.matching.differences import difference
 from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS, picture_detail, window_hashes
 from dupfinder.core.models import Pairs, Route, Verdict
@@ -293,6 +293,22 @@ def test_usable_pairs_follow_the_verdicts():
     )
     assert usable_pairs(pairs, STRICT).tolist() == [True, False, False, True, False, False, False]
     assert usable_pairs(pairs, NORMAL).tolist() == [True, True, False, True, False, False, True]
+
+
+def test_far_plain_pairs_group_only_when_confirmed():
+    """Plain pairs past FAR_PLAIN_BITS (measured only between pictures with detail): matched points in one geometry
+    group them at normal and loose; pixels that agree as framed, or no evidence, never do."""
+    LOOSE = preset_distance(Preset.LOOSE, DEFAULT_HASH)
+    far = FAR_PLAIN_BITS + 2
+    pairs = _pairs(
+        distance_bits=[far, far, far, FAR_PLAIN_BITS],
+        verdict=[Verdict.CONFIRMED, Verdict.PIXELS, Verdict.NO_EVIDENCE, Verdict.PIXELS],
+        route=[Route.PLAIN] * 4,
+        kept_left=[0.9, 1, 1, 1],
+    )
+    assert usable_pairs(pairs, STRICT).tolist() == [False, False, False, False]
+    assert usable_pairs(pairs, NORMAL).tolist() == [True, False, False, True]
+    assert usable_pairs(pairs, LOOSE).tolist() == [True, False, False, True]
 
 
 class _DictStore:
