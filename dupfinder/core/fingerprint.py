@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 # Stored with every cached fingerprint: bump the leading version when decoding or hashing changes.
 FINGERPRINT_RECIPE = (
-    f"4;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8;"
+    f"5;{DECODE_METHOD};ahash8,phash8,dhash8,whash8-haar{NORMALISED_SIZE};turns7-phash8,dhash8;"
     f"{WINDOW_RECIPE};detail-std"
 )
 

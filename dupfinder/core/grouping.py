@@ -182,6 +182,10 @@ UNCONFIRMED_MAX_BITS = 6
 CONFIRMED_FROM_BITS = 12  # from this threshold (normal) on, every confirmed copy groups, however edited
 LOOSE_FROM_BITS = 14  # from this threshold (loose) on, plain-hash pairs nobody could judge group by their hash
 SAME_FRAME_SHARE = 0.97  # tighter thresholds take confirmed pairs only when each keeps this share of the other
+# Plain-hash pairs further apart than this (measured only between pictures with detail, matching.pipeline) group
+# only when CONFIRMED: matched points in one geometry. Pixels that agree as framed, or no evidence, are not enough
+# that far (measured: distinct smooth phone photos 13-16 bits apart agree as framed).
+FAR_PLAIN_BITS = 12
 
 
 def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
@@ -192,7 +196,7 @@ def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
     CONFIRMED pair from CONFIRMED_FROM_BITS on; a PIXELS pair likewise (plain within the threshold, any from
     CONFIRMED_FROM_BITS on); an unjudged plain pair
     (HASH_ONLY, NO_EVIDENCE) within the threshold and within UNCONFIRMED_MAX_BITS, or from LOOSE_FROM_BITS on.
-    REFUTED and FLAT pairs never do."""
+    A plain pair past FAR_PLAIN_BITS only when CONFIRMED. REFUTED and FLAT pairs never do."""
     t = max_distance_bits
     near = pairs.distance_bits <= t
     if not pairs.measured:
@@ -206,7 +210,8 @@ def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
         unjudged &= pairs.distance_bits <= UNCONFIRMED_MAX_BITS
     accepted = confirmed if t >= CONFIRMED_FROM_BITS else confirmed & near & same_frame
     framed = (verdict == Verdict.PIXELS) & ((near & plain) | (t >= CONFIRMED_FROM_BITS))
-    return pairs.identical | accepted | framed | unjudged
+    far = plain & (pairs.distance_bits > FAR_PLAIN_BITS)
+    return pairs.identical | accepted | ((framed | unjudged) & ~far)
 
 
 def pair_row(pairs: Pairs, a: int, b: int) -> int:

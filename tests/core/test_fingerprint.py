@@ -139,8 +139,8 @@ def test_pinned_hashes_of_committed_photos(name):
 
 
 def test_recipe_names_the_method():
-    assert FINGERPRINT_RECIPE.startswith("4;")
-    assert "phash" in FINGERPRINT_RECIPE and "win48" in FINGERPRINT_RECIPE  # the crop windows are cached too
+    assert FINGERPRINT_RECIPE.startswith("5;")
+    assert "phash" in FINGERPRINT_RECIPE and "win48+edge4" in FINGERPRINT_RECIPE  # the windows are cached too
 
 
 def test_content_digest_streams_the_whole_file(tmp_path):

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dupfinder.core import report
-from dupfinder.core.grouping import regroup, usable_pairs
+from dupfinder.core.grouping import FAR_PLAIN_BITS, regroup, usable_pairs
 from dupfinder.core.matching.differences import difference
-from dupfinder.core.matching.windows import WINDOWS, picture_detail, window_hashes
+from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS, picture_detail, window_hashes
 from dupfinder.core.models import Pairs, Route, Verdict
 from dupfinder.core.options import DEFAULT_HASH, Preset, ScanOptions, preset_distance
 from dupfinder.core.scanner import run_scan
@@ -190,6 +190,19 @@ def test_flat_and_blank_pictures_are_matched_only_by_identical_bytes(tmp_path):
         assert scan_names(tmp_path, preset) == [["black copy.jpg", "black.jpg"]]
 
 
+def test_a_sticker_in_the_middle_is_found_by_the_edge_strips(tmp_path):
+    """A sticker over the middle spoils the whole-picture hash and every crop window (they all hold the centre);
+    the edge strips it leaves untouched propose the pair, and the second measure confirms it."""
+    photo = astronaut()
+    save(photo, tmp_path / "original.jpg", quality=92)
+    save(sticker(photo, 0.15, (0.5, 0.5)), tmp_path / "stickered.jpg", quality=90)
+    result = run_scan(ScanOptions((str(tmp_path),), use_cache=False))
+    assert len(WINDOWS) > CROP_WINDOWS
+    (row,) = np.flatnonzero(usable_pairs(result.pairs, NORMAL))
+    assert result.pairs.route[row] == Route.PARTIAL and result.pairs.verdict[row] == Verdict.CONFIRMED
+    assert names(result, regroup(result, NORMAL)) == [["original.jpg", "stickered.jpg"]]
+
+
 def test_the_same_sticker_on_two_different_photos_is_not_a_copy(tmp_path):
     save(sticker(astronaut(), 0.2, (0.5, 0.5)), tmp_path / "a.jpg", quality=92)
     save(sticker(shapes(8), 0.2, (0.5, 0.5)), tmp_path / "b.jpg", quality=92)
@@ -280,6 +293,22 @@ def test_usable_pairs_follow_the_verdicts():
     )
     assert usable_pairs(pairs, STRICT).tolist() == [True, False, False, True, False, False, False]
     assert usable_pairs(pairs, NORMAL).tolist() == [True, True, False, True, False, False, True]
+
+
+def test_far_plain_pairs_group_only_when_confirmed():
+    """Plain pairs past FAR_PLAIN_BITS (measured only between pictures with detail): matched points in one geometry
+    group them at normal and loose; pixels that agree as framed, or no evidence, never do."""
+    LOOSE = preset_distance(Preset.LOOSE, DEFAULT_HASH)
+    far = FAR_PLAIN_BITS + 2
+    pairs = _pairs(
+        distance_bits=[far, far, far, FAR_PLAIN_BITS],
+        verdict=[Verdict.CONFIRMED, Verdict.PIXELS, Verdict.NO_EVIDENCE, Verdict.PIXELS],
+        route=[Route.PLAIN] * 4,
+        kept_left=[0.9, 1, 1, 1],
+    )
+    assert usable_pairs(pairs, STRICT).tolist() == [False, False, False, False]
+    assert usable_pairs(pairs, NORMAL).tolist() == [True, False, False, True]
+    assert usable_pairs(pairs, LOOSE).tolist() == [True, False, False, True]
 
 
 class _DictStore:

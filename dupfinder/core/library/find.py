@@ -43,6 +43,7 @@ from dupfinder.core.matching.candidates import (
 )
 from dupfinder.core.matching.differences import describe
 from dupfinder.core.matching.pipeline import CONFIRM_PLAIN_BITS, matched_pairs
+from dupfinder.core.matching.windows import CROP_WINDOWS
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind
 from dupfinder.core.options import HashKind, ScanOptions, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback
@@ -176,7 +177,7 @@ def proposals(query: Fingerprint, images: Sequence[ImageRecord], threshold: int)
     hit = np.maximum(bits(phash, query.phash), bits(dhash, query.dhash)) <= threshold
     for turned_p, turned_d in zip(query.turned_phash, query.turned_dhash, strict=True):
         hit |= np.maximum(bits(phash, turned_p), bits(dhash, turned_d)) <= TURNED_RADIUS_BITS
-    for value in query.window_phash:
+    for value in query.window_phash[:CROP_WINDOWS]:  # crop windows; edge strips only meet the same strip
         hit |= bits(phash, value) <= WINDOW_RADIUS_BITS
     turned_p, turned_d = _table(images, "turned_phash"), _table(images, "turned_dhash")
     if turned_p is not None and turned_d is not None:
@@ -184,7 +185,7 @@ def proposals(query: Fingerprint, images: Sequence[ImageRecord], threshold: int)
         hit |= (d <= TURNED_RADIUS_BITS).any(axis=1)
     window_p, window_d = _table(images, "window_phash"), _table(images, "window_dhash")
     if window_p is not None and window_d is not None:
-        hit |= (bits(window_p, query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
+        hit |= (bits(window_p[:, :CROP_WINDOWS], query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
         if len(query.window_phash) == window_p.shape[1]:
             same_p = np.bitwise_count(window_p ^ np.array(query.window_phash, np.uint64)[None, :])
             same_d = np.bitwise_count(window_d ^ np.array(query.window_dhash, np.uint64)[None, :])

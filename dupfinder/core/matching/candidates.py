@@ -6,10 +6,11 @@ Three routes, each a vectorised Hamming search (hamming.py), merged per pair (th
   loosest distance, as before;
 * turned: the pHash of each picture in the seven other orientations against every upright pHash, with the dHash of
   the same orientation as a veto (mirrored and 90/180/270° copies);
-* window: the pHash of each crop window (windows.py) against every whole-picture pHash (crops), kept only when the
-  cropped picture has no more pixels than the window it matches (CROP_UPSCALE);
-* partial: each window's pHash against the same window of every other picture, dHash of that window vetoing
-  (copies with part of the picture covered: a sticker, a caption, a logo).
+* window: the pHash of each crop window (windows.py, not the edge strips) against every whole-picture pHash
+  (crops), kept only when the cropped picture has no more pixels than the window it matches (CROP_UPSCALE);
+* partial: each window's pHash (crop windows and edge strips) against the same window of every other picture, dHash
+  of that window vetoing (copies with part of the picture covered: a sticker, a caption, a logo; the edge strips
+  find those whose sticker spoils every crop window).
 
 The turned and window routes search only within their own radius, tighter than the loosest plain distance: they
 compare 7 and len(WINDOWS) times as many hashes, so chance matches between distinct smooth pictures grow with them;
@@ -25,7 +26,7 @@ import numpy as np
 
 from dupfinder.core.grouping import find_pairs, pairs_for_parts
 from dupfinder.core.hamming import pairs_between
-from dupfinder.core.matching.windows import WINDOWS
+from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS
 from dupfinder.core.models import ImageRecord, Route
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
@@ -106,8 +107,9 @@ def find_candidates(
     window_d = _table(images, "window_dhash")
     if window_p is not None and window_d is not None:
         owner, other, window, distance = _search(
-            window_p, window_d, phash, dhash, window_radius_bits, WINDOW_DHASH_BITS, tick
-        )
+            window_p[:, :CROP_WINDOWS], window_d[:, :CROP_WINDOWS], phash, dhash, window_radius_bits,
+            WINDOW_DHASH_BITS, tick,
+        )  # fmt: skip
         boxes = np.array(WINDOWS)[window]
         width = np.array([im.fingerprint.width for im in images], np.float64)
         height = np.array([im.fingerprint.height for im in images], np.float64)

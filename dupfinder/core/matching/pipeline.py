@@ -25,9 +25,13 @@ log = logging.getLogger(__name__)
 # Which candidates get the second measure (each picture in one costs a second small decode, about as much as its
 # fingerprint): not byte-identical pairs; not plain pairs within HASH_ACCEPT_BITS between pictures with detail
 # (measured: no false pair that close on either bench corpus); not plain pairs past CONFIRM_PLAIN_BITS (the
-# normal preset), which only the hash-alone end of the slider ("loose") groups.
+# normal preset) unless within MEASURE_PLAIN_BITS and both pictures have detail.
 HASH_ACCEPT_BITS = 2
 CONFIRM_PLAIN_BITS = 12
+# Plain pairs from CONFIRM_PLAIN_BITS to this are measured too when both pictures have detail, and group only when
+# confirmed (grouping.FAR_PLAIN_BITS): a sticker or a small turn moves a copy's whole-picture hashes this far
+# (measured: 16 bits added 120 pictures measured of 1,210 on the perf corpus and no false pair; 18 bits 300, one).
+MEASURE_PLAIN_BITS = 16
 DETAIL_SURE = 8.0  # grey-level spread above which a picture is surely not flat (windows.picture_detail)
 
 DEBUG_MEASURES: list | None = None  # benchmarks set a list here to receive (pair row, Measure) of the last run
@@ -51,12 +55,17 @@ def matched_pairs(
         images, max_distance_bits, plain_preferred_bits=CONFIRM_PLAIN_BITS, progress=progress, cancel=cancel
     )
     searched = time.perf_counter()
-    # Plain pairs past the confirmation radius, found by no other route, are left out: nothing would group them.
-    found = _rows(
-        found, ~((found.route == Route.PLAIN) & (found.distance_bits > CONFIRM_PLAIN_BITS) & ~found.identical)
-    )
-    count = len(found)
     detail = np.array([-1.0 if im.fingerprint.detail is None else im.fingerprint.detail for im in images])
+    # Plain pairs past the confirmation radius, found by no other route, are measured only up to MEASURE_PLAIN_BITS
+    # and between pictures with detail (their hashes mean something); the rest are left out: nothing would group them.
+    far = (found.route == Route.PLAIN) & (found.distance_bits > CONFIRM_PLAIN_BITS) & ~found.identical
+    far &= (
+        (found.distance_bits > MEASURE_PLAIN_BITS)
+        | (detail[found.left] < DETAIL_SURE)
+        | (detail[found.right] < DETAIL_SURE)
+    )
+    found = _rows(found, ~far)
+    count = len(found)
     plain = found.route == Route.PLAIN
     sure = (detail[found.left] >= DETAIL_SURE) & (detail[found.right] >= DETAIL_SURE)
     skip = found.identical.copy()
@@ -134,7 +143,7 @@ def matched_pairs(
 
 
 # Part of every stored measure's key: bump when confirm.py or the choice of what is measured changes.
-MEASURE_RECIPE = "1;orb1000-fast5-view512;affine-ransac;photo96-grid8;framed"
+MEASURE_RECIPE = "2;orb1000-fast5-view512;affine-ransac;photo96-grid8;framed"
 
 # (verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason): confirm.Measure
 MeasureRow = tuple

@@ -4,9 +4,12 @@ window of its original that it shows.
 The hashes are computed from the NORMALISED_SIZE square that decode makes (every picture squashed to a square),
 so a crop that removes a share of the width and another of the height is a window of that square with those
 shares as its sides: windows of four scales (6 % to 26 % of each side cut away) at nine offsets each (corners,
-edge middles, centre), plus windows cut from one axis only. A window is resampled (Lanczos-3 weights, as
-Pillow's resize of that box) and transformed by the DCT in one matrix product per axis, precomputed per window:
-about 0.3 ms for all of them, where one Pillow resize per window and hash costs 4.4 ms per picture.
+edge middles, centre), plus windows cut from one axis only; then four edge strips (the outer third of the picture
+along each side), which only the same-window ("partial") route compares: a sticker or logo of up to ~40 % of the
+side spoils every crop window (they all hold most of the picture) but leaves at least one edge strip untouched.
+A window is resampled (Lanczos-3 weights, as Pillow's resize of that box) and transformed by the DCT in one
+matrix product per axis, precomputed per window: about 0.3 ms for all of them, where one Pillow resize per
+window and hash costs 4.4 ms per picture.
 """
 
 from __future__ import annotations
@@ -34,9 +37,14 @@ def _layout() -> tuple[tuple[float, float, float, float], ...]:
     return tuple(boxes)
 
 
-# (left, top, right, bottom) as shares of the side, in the order of Fingerprint.window_phash / window_dhash.
-WINDOWS = _layout()
-WINDOW_RECIPE = f"win{len(WINDOWS)}-lanczos-phash8,dhash8"
+# The outer third of the picture along each side (top, bottom, left, right): compared only with the same strip of
+# another picture (candidates' partial route), never as a crop.
+EDGE_STRIPS = ((0.0, 0.0, 1.0, 1 / 3), (0.0, 2 / 3, 1.0, 1.0), (0.0, 0.0, 1 / 3, 1.0), (2 / 3, 0.0, 1.0, 1.0))
+# (left, top, right, bottom) as shares of the side, in the order of Fingerprint.window_phash / window_dhash: the
+# CROP_WINDOWS crop windows first, then the edge strips.
+CROP_WINDOWS = len(_layout())
+WINDOWS = _layout() + EDGE_STRIPS
+WINDOW_RECIPE = f"win{CROP_WINDOWS}+edge{len(EDGE_STRIPS)}-lanczos-phash8,dhash8"
 
 
 def _lanczos_matrix(start: float, stop: float, out: int, side: int) -> np.ndarray:
