@@ -465,6 +465,19 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def refusal(question: str) -> int | None:
+    """Ask `question`; None when the answer is yes, else the exit status (2 without a terminal to ask on)."""
+    if not sys.stdin.isatty():
+        print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
+        return EXIT_USAGE
+    answer = input(question)
+    # "y"/"yes" always; and the language's own yes ("д"/"да", "是"), listed in the catalogue.
+    if answer.strip().lower() in {"y", "yes", *_("y|yes").lower().split("|")}:
+        return None
+    print(_("Nothing was moved."))
+    return EXIT_OK
+
+
 def trash_command(
     result: ScanResult, groups: Sequence[Group], marks, threshold: int, *, dry_run: bool, assume_yes: bool
 ) -> int:
@@ -475,17 +488,11 @@ def trash_command(
         return EXIT_OK
     count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
     if not dry_run and not assume_yes:
-        if not sys.stdin.isatty():
-            print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
-            return EXIT_USAGE
         question = ngettext("Move {n} file ({size}) to the trash? [y/N] ",
                             "Move {n} files ({size}) to the trash? [y/N] ", count)  # fmt: skip
-        answer = input(question.format(n=count, size=size))
-        # "y"/"yes" always; and the language's own yes ("д"/"да", "是"), listed in the catalogue.
-        yes = {"y", "yes", *_("y|yes").lower().split("|")}
-        if answer.strip().lower() not in yes:
-            print(_("Nothing was moved."))
-            return EXIT_OK
+        refused = refusal(question.format(n=count, size=size))
+        if refused is not None:
+            return refused
     outcome = trash_files(result, groups, marks, max_distance_bits=threshold, dry_run=dry_run)
     moved = len(outcome.moved)
     if dry_run:
@@ -518,15 +525,11 @@ def move_command(
         return EXIT_OK
     count, size = len(marks), human_bytes(report.reclaimable_bytes(result, groups, marks))
     if not dry_run and not assume_yes:
-        if not sys.stdin.isatty():
-            print("dupfinder: " + _("not asking without a terminal; add --yes to move the files."), file=sys.stderr)
-            return EXIT_USAGE
         question = ngettext("Move {n} file ({size}) to {folder}? [y/N] ",
                             "Move {n} files ({size}) to {folder}? [y/N] ", count)  # fmt: skip
-        answer = input(question.format(n=count, size=size, folder=shown))
-        if answer.strip().lower() not in {"y", "yes", *_("y|yes").lower().split("|")}:
-            print(_("Nothing was moved."))
-            return EXIT_OK
+        refused = refusal(question.format(n=count, size=size, folder=shown))
+        if refused is not None:
+            return refused
     outcome = move_files(result, groups, marks, destination_dir=folder, max_distance_bits=threshold, dry_run=dry_run)
     moved = len(outcome.moved)
     if dry_run:

@@ -12,10 +12,11 @@ import pytest
 pytest.importorskip("pytestqt")
 from photo_safety import groups_without_survivor, nothing_destroyed, snapshot, trash_dir
 from PySide6.QtCore import Qt  # noqa: TID251
-from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: TID251
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox  # noqa: TID251
 
 from dupfinder.core.cleanup import mover
 from dupfinder.gui.main_window import MainWindow
+from dupfinder.gui.translation import install_translators
 
 pytestmark = pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="checks the freedesktop trash")
 
@@ -42,6 +43,7 @@ def window(qtbot, photos, monkeypatch):
 
 
 def scanned_window(qtbot, folder) -> MainWindow:
+    install_translators(QApplication.instance(), "en")  # as app.main does: the English plural forms
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
