@@ -56,7 +56,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("dupfinder — duplicate photo finder"))
+        self.setWindowTitle(self.tr("Duplicate photo finder"))  # the system adds " — dupfinder"
         self.setAcceptDrops(True)
         self.settings = AppSettings()
         self.marks = MarkSet(self)

@@ -369,8 +369,8 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
 <context>
     <name>MainWindow</name>
     <message>
-        <source>dupfinder — duplicate photo finder</source>
-        <translation>dupfinder — поиск дубликатов фотографий</translation>
+        <source>Duplicate photo finder</source>
+        <translation>Поиск дубликатов фотографий</translation>
     </message>
     <message>
         <source>Keep best resolution</source>

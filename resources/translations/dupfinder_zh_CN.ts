@@ -341,8 +341,8 @@ Each group keeps at least one photo. You can put them back with “Undo last cle
 <context>
     <name>MainWindow</name>
     <message>
-        <source>dupfinder — duplicate photo finder</source>
-        <translation>dupfinder — 重复照片查找工具</translation>
+        <source>Duplicate photo finder</source>
+        <translation>重复照片查找工具</translation>
     </message>
     <message>
         <source>Keep best resolution</source>

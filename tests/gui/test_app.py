@@ -31,7 +31,7 @@ def test_desktop_launcher_is_valid():
 
 
 def test_main_window_has_title_and_empty_state(window):
-    assert "dupfinder" in window.windowTitle()
+    assert window.windowTitle() == "Duplicate photo finder"  # Qt shows it as "Duplicate photo finder — dupfinder"
     assert window.pages.currentWidget() is window.empty_label
     assert "drop" in window.empty_label.text()
     assert not window.trash_button.isEnabled()

@@ -122,7 +122,7 @@ def test_the_app_shows_no_english_after_a_scan(qtbot, photos, language, lang):
     # And it really is the language asked for (not a silent fall-back to English):
     expected = {"zh_CN": "保留最高分辨率", "ru": "Оставить лучшее разрешение"}[lang]
     assert window.keep_best_button.text() == expected
-    assert window.windowTitle() != "dupfinder — duplicate photo finder"
+    assert window.windowTitle() != "Duplicate photo finder"
     compare.close()
     window.close()
 
