@@ -212,3 +212,31 @@ def test_a_log_that_belongs_to_another_user_is_not_written(tmp_path):
 
     assert dup.is_file() and log_path.read_text() == ""
     assert "belongs to another user" in report.failed[0].reason
+
+
+def test_a_cropped_copy_the_second_measure_confirmed_passes_the_fresh_look_and_is_trashed(tmp_path):
+    """Cropped copies are far apart in the whole-picture hash (in every orientation): the fresh look before the
+    move must re-run the scan's matching on the two files, not refuse them by hash distance."""
+    from PIL import Image
+
+    from dupfinder.core.grouping import regroup
+    from dupfinder.core.options import ScanOptions
+    from dupfinder.core.scanner import run_scan
+    from dupfinder.core.selection import keep_best_marks
+
+    astronaut = Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg"
+    with Image.open(astronaut) as im:
+        photo = im.convert("RGB").resize((768, 768), Image.Resampling.LANCZOS)
+    photo.save(tmp_path / "original.png")
+    photo.crop((0, 0, 640, 660)).save(tmp_path / "cropped.jpg", quality=90)
+    result = run_scan(ScanOptions((str(tmp_path),), use_cache=False))
+    (group,) = regroup(result, 12)
+    names = {os.path.basename(result.images[i].path): i for i in group.images}
+    marks = keep_best_marks([group], result.images)
+    assert marks == {names["cropped.jpg"]}
+    fresh = checks.FreshLook(result.images, checks.HashKind.PHASH_DHASH, 12, result.matched_turned, True)
+    a, b = result.images[names["cropped.jpg"]].fingerprint, result.images[names["original.png"]].fingerprint
+    assert fresh.distance(a, b) > 12  # far in the hash: only the second measure can keep them together
+    report = trash_files(result, [group], marks, max_distance_bits=12)
+    assert [os.path.basename(t.path) for t in report.moved] == ["cropped.jpg"] and not report.refused
+    assert (tmp_path / "original.png").exists()

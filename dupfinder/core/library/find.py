@@ -40,10 +40,10 @@ from dupfinder.core.matching.candidates import (
     PARTIAL_RADIUS_BITS,
     TURNED_RADIUS_BITS,
     WINDOW_RADIUS_BITS,
+    hash_table,
 )
 from dupfinder.core.matching.differences import describe
 from dupfinder.core.matching.pipeline import CONFIRM_PLAIN_BITS, matched_pairs
-from dupfinder.core.matching.windows import CROP_WINDOWS
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind
 from dupfinder.core.options import HashKind, ScanOptions, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback
@@ -160,32 +160,46 @@ def _match(stored: ImageRecord, distance: int, similarity: float, identical: boo
                  fp.format)  # fmt: skip
 
 
-def proposals(query: Fingerprint, images: Sequence[ImageRecord], threshold: int) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class HashTables:
+    """The folder's hashes as arrays, built once per `find` and shared by its queries."""
+
+    phash: np.ndarray  # (n,) uint64
+    dhash: np.ndarray
+    turned_phash: np.ndarray | None  # (n, 7) uint64, None when no image has them
+    turned_dhash: np.ndarray | None
+    window_phash: np.ndarray | None  # (n, windows)
+    window_dhash: np.ndarray | None
+
+    @classmethod
+    def of(cls, images: Sequence[ImageRecord]) -> HashTables:
+        def column(name: str) -> np.ndarray:
+            return np.fromiter((getattr(im.fingerprint, name) for im in images), np.uint64, len(images))
+
+        names = ("turned_phash", "turned_dhash", "window_phash", "window_dhash")
+        return cls(column("phash"), column("dhash"), *(_table(images, name) for name in names))
+
+
+def proposals(query: Fingerprint, tables: HashTables, threshold: int) -> np.ndarray:
     """Positions of the images any candidate route of the scan (matching/candidates.py) could pair with the query:
     whole picture within the threshold (pHash and dHash), mirrored or turned either way, a crop window of either
     against the other's whole picture, or the same window of both. A superset: the matching decides."""
-    if not images:
-        return np.empty(0, np.int64)
-
-    def column(name: str) -> np.ndarray:
-        return np.fromiter((getattr(im.fingerprint, name) for im in images), np.uint64, len(images))
 
     def bits(values: np.ndarray, value: int) -> np.ndarray:
         return np.bitwise_count(values ^ np.uint64(value)).astype(np.int64)
 
-    phash, dhash = column("phash"), column("dhash")
+    phash, dhash = tables.phash, tables.dhash
     hit = np.maximum(bits(phash, query.phash), bits(dhash, query.dhash)) <= threshold
     for turned_p, turned_d in zip(query.turned_phash, query.turned_dhash, strict=True):
         hit |= np.maximum(bits(phash, turned_p), bits(dhash, turned_d)) <= TURNED_RADIUS_BITS
-    for value in query.window_phash[:CROP_WINDOWS]:  # crop windows; edge strips only meet the same strip
+    for value in query.window_phash:
         hit |= bits(phash, value) <= WINDOW_RADIUS_BITS
-    turned_p, turned_d = _table(images, "turned_phash"), _table(images, "turned_dhash")
-    if turned_p is not None and turned_d is not None:
-        d = np.maximum(bits(turned_p, query.phash), bits(turned_d, query.dhash))
+    if tables.turned_phash is not None and tables.turned_dhash is not None:
+        d = np.maximum(bits(tables.turned_phash, query.phash), bits(tables.turned_dhash, query.dhash))
         hit |= (d <= TURNED_RADIUS_BITS).any(axis=1)
-    window_p, window_d = _table(images, "window_phash"), _table(images, "window_dhash")
+    window_p, window_d = tables.window_phash, tables.window_dhash
     if window_p is not None and window_d is not None:
-        hit |= (bits(window_p[:, :CROP_WINDOWS], query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
+        hit |= (bits(window_p, query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
         if len(query.window_phash) == window_p.shape[1]:
             same_p = np.bitwise_count(window_p ^ np.array(query.window_phash, np.uint64)[None, :])
             same_d = np.bitwise_count(window_d ^ np.array(query.window_dhash, np.uint64)[None, :])
@@ -194,17 +208,10 @@ def proposals(query: Fingerprint, images: Sequence[ImageRecord], threshold: int)
 
 
 def _table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
-    """(n, k) uint64 of a per-image hash tuple; a row without it (cached before it existed) is all ones, which no
-    query hash of ordinary pictures comes near at these radii."""
-    width = max((len(getattr(im.fingerprint, name)) for im in images), default=0)
-    if not width:
-        return None
-    table = np.full((len(images), width), np.uint64(2**64 - 1))
-    for k, im in enumerate(images):
-        values = getattr(im.fingerprint, name)
-        if len(values) == width:
-            table[k] = values
-    return table
+    """candidates.py's table of a per-image hash tuple, a row without it (cached before it existed) all ones, which
+    no hash of an ordinary picture comes near at these radii."""
+    table = hash_table(images, name)
+    return None if table is None else np.ma.filled(table, np.uint64(2**64 - 1))
 
 
 def _order(match: Match) -> tuple:
@@ -277,6 +284,7 @@ def _search_by_matching(
 ) -> list[QueryResult]:
     """Each query against readable files, decided as the scan decides (see the module docstring)."""
     results = []
+    tables = HashTables.of(images)
     for query in queries:
         if isinstance(query, Problem):
             results.append(QueryResult(query.path, (), query))
@@ -284,7 +292,7 @@ def _search_by_matching(
         query_content = (content_key(query.fingerprint), query.digest)
         matches = []
         same_bytes = {i for i, d in digests.items() if d == query.digest}
-        for k in sorted(set(proposals(query.fingerprint, images, threshold).tolist()) | same_bytes):
+        for k in sorted(set(proposals(query.fingerprint, tables, threshold).tolist()) | same_bytes):
             image = dataclasses.replace(images[k], digest=digests.get(k))
             if ignore_list.decisions and ignore_list.separates(query_content, (content_key(image.fingerprint),
                                                                                 image.digest)):  # fmt: skip

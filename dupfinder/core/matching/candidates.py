@@ -97,14 +97,14 @@ def find_candidates(
         if cancel is not None:
             cancel.raise_if_cancelled()
 
-    turned_p = _table(images, "turned_phash")
-    turned_d = _table(images, "turned_dhash")
+    turned_p = hash_table(images, "turned_phash")
+    turned_d = hash_table(images, "turned_dhash")
     if turned_p is not None and turned_d is not None:
         owner, other, turn, distance = _search(turned_p, turned_d, phash, dhash, turned_radius_bits, None, tick)
         rows.append(_oriented(owner, other, distance, Route.TURNED, turn + 1, None))
     meter.advance(count)
-    window_p = _table(images, "window_phash")
-    window_d = _table(images, "window_dhash")
+    window_p = hash_table(images, "window_phash")
+    window_d = hash_table(images, "window_dhash")
     if window_p is not None and window_d is not None:
         owner, other, window, distance = _search(
             window_p[:, :CROP_WINDOWS], window_d[:, :CROP_WINDOWS], phash, dhash, window_radius_bits,
@@ -143,7 +143,7 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
             np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
 
 
-def _table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
+def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
     """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a row that matches
     nothing (their own upright pHash would; a row of all-ones/zeros is as good as absent at these radii)."""
     lengths = {len(getattr(im.fingerprint, name)) for im in images}
