@@ -39,11 +39,11 @@ class CleanupActionsMixin:
         self.marks.set_marked(image, marked)
 
     def _on_marks_changed(self, images: frozenset[int]) -> None:
-        for row, group in enumerate(self.model.groups()):
-            if images.intersection(group.images):
-                followed = follow_marks(group, self.marks, self.result.images, self._rank)
-                if followed is not group:
-                    self.model.replace_group(row, followed)
+        for row in self.model.rows_of(images):
+            group = self.model.group(row)
+            followed = follow_marks(group, self.marks, self.result.images, self._rank)
+            if followed is not group:
+                self.model.replace_group(row, followed)
         self.model.refresh_images(images)
         self.compare.refresh(self.marks)
         self.review.update_group_header()
@@ -64,7 +64,7 @@ class CleanupActionsMixin:
         """What the trash step would move from the groups shown (the core's count, also the button's)."""
         if self.result is None:
             return CleanupPlan((), frozenset(), 0)
-        return cleanup_plan(self.result, self.model.groups(), self.marks.snapshot())
+        return cleanup_plan(self.result, self.model.groups(), self.marks.snapshot(), group_of=self.model.group_of)
 
     def move_to_trash(self) -> None:
         plan = self.trash_plan()
@@ -97,13 +97,16 @@ class CleanupActionsMixin:
             self.previews.forget(self.result.images[image].path)
         self.marks.discard_all(moved)
         row = self._current_row()
-        self._apply_threshold()  # regrouped without the moved files: every reference is still there
-        if self.model.rowCount():
-            self.select_group(min(max(row, 0), self.model.rowCount() - 1))
-        else:
-            self.empty_label.setText(
-                CleanupActions.tr("All duplicates are cleaned up. Undo puts the files back if you need them.")
-            )
+
+        def select_near() -> None:
+            if self.model.rowCount():
+                self.select_group(min(max(row, 0), self.model.rowCount() - 1))
+            else:
+                self.empty_label.setText(
+                    CleanupActions.tr("All duplicates are cleaned up. Undo puts the files back if you need them.")
+                )
+
+        self._apply_threshold(select_near)  # regrouped without the moved files: every reference is still there
         self.statusBar().showMessage(trash_message(trash_report), 15000)
         box = open_trash_trouble(self, trash_report)
         if box is not None:

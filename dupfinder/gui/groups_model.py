@@ -1,4 +1,9 @@
-"""The list of duplicate groups: one row per group, display facts computed lazily from integers."""
+"""The list of duplicate groups: one row per group, display facts computed lazily from integers.
+
+The figures that cost a pass over a group (what keep-best would free, the best similarity) are arrays made with the
+groups (regroup.py makes them off the GUI thread for a large result), so sorting 20k rows is a numpy sort; what
+depends on the marks is counted when a row is painted. An image-to-row table makes a mark touch only its own row.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import dataclasses
 import enum
 from collections.abc import Collection, Sequence
 
+import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from dupfinder.core.models import Group, ScanResult
@@ -39,97 +45,197 @@ def best_similarity(group: Group) -> tuple[float, bool]:
     return max(m.similarity for m in others), any(m.identical for m in others)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rows:
+    """What the model shows: the groups in display order, their figures as arrays (one entry per row), and each
+    image's row (-1: in no group). Made by arrange(), off the GUI thread for a large result (regroup.py)."""
+
+    result: ScanResult
+    sort_key: SortKey
+    groups: list[Group]
+    reclaimable: np.ndarray  # int64: what keep-best would free in the group
+    similarity: np.ndarray  # float64: the best similarity to the reference
+    identical: np.ndarray  # bool: a copy has the reference's bytes
+    row_of_image: np.ndarray  # int64, indexed by image
+
+    def sorted_by(self, key: SortKey) -> Rows:
+        """The same rows in `key` order; stable, so equal rows keep the order they had."""
+        if key is SortKey.RECLAIMABLE:
+            order = np.argsort(-self.reclaimable, kind="stable")
+        elif key is SortKey.SIMILARITY:
+            order = np.lexsort((-self.reclaimable, -self.similarity))  # the last key is the primary one
+        else:
+            order = np.argsort(-np.fromiter(map(len, self.groups), np.int64, len(self.groups)), kind="stable")
+        new_row = np.full(len(order) + 1, -1, np.int64)  # the last entry: for images in no group (-1)
+        new_row[order] = np.arange(len(order))
+        return Rows(
+            self.result,
+            key,
+            [self.groups[i] for i in order.tolist()],
+            self.reclaimable[order],
+            self.similarity[order],
+            self.identical[order],
+            new_row[self.row_of_image],
+        )
+
+
+def arrange(result: ScanResult, groups: Sequence[Group], key: SortKey) -> Rows:
+    """The groups' rows in `key` order (regroup's order among equals). Thread-safe."""
+    best = [best_similarity(group) for group in groups]
+    return Rows(
+        result,
+        key,
+        list(groups),
+        np.fromiter((potential_bytes(result, group) for group in groups), np.int64, len(groups)),
+        np.fromiter((similarity for similarity, _ in best), np.float64, len(groups)),
+        np.fromiter((identical for _, identical in best), bool, len(groups)),
+        row_table(len(result.images), groups),
+    ).sorted_by(key)
+
+
+def row_table(count: int, groups: Sequence[Group]) -> np.ndarray:
+    """Each of `count` images' row in `groups`, -1 for images in none."""
+    table = np.full(count, -1, np.int64)
+    sizes = np.fromiter((len(g.members) for g in groups), np.int64, len(groups))
+    members = np.fromiter((m.image for g in groups for m in g.members), np.int64, int(sizes.sum()))
+    table[members] = np.repeat(np.arange(len(groups)), sizes)
+    return table
+
+
 class GroupsModel(QAbstractListModel):
-    """Rows are groups in display order; `marks` is the live MarkSet (read only here)."""
+    """Rows are groups in display order; `marks` is the live MarkSet (read only here). The model owns the Rows it
+    is given and updates them in place as keepers change."""
 
     def __init__(self, marks: Collection[int], parent=None) -> None:
         super().__init__(parent)
         self._marks = marks
-        self._result: ScanResult | None = None
-        self._groups: list[Group] = []
+        self._rows: Rows | None = None
         self._sort_key = SortKey.RECLAIMABLE
 
     # --- reading -------------------------------------------------------------------------------------------
     @property
     def result(self) -> ScanResult | None:
-        return self._result
+        return None if self._rows is None else self._rows.result
 
     def groups(self) -> list[Group]:
-        return list(self._groups)
+        return [] if self._rows is None else list(self._rows.groups)
 
     def group(self, row: int) -> Group:
-        return self._groups[row]
+        assert self._rows is not None
+        return self._rows.groups[row]
+
+    def group_of(self, image: int) -> Group | None:
+        """The shown group holding `image`, or None."""
+        row = self.row_of(image)
+        return None if row < 0 else self.group(row)
+
+    def row_of(self, image: int) -> int:
+        if self._rows is None or not 0 <= image < len(self._rows.row_of_image):
+            return -1
+        return int(self._rows.row_of_image[image])
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._groups)
+        return 0 if parent.isValid() or self._rows is None else len(self._rows.groups)
 
     def facts(self, row: int) -> RowFacts:
-        group = self._groups[row]
-        similarity, identical = best_similarity(group)
-        assert self._result is not None
+        rows = self._rows
+        assert rows is not None
+        members = rows.groups[row].members
         return RowFacts(
-            photos=len(group.members),
-            reclaimable_bytes=potential_bytes(self._result, group),
-            best_similarity=similarity,
-            identical=identical,
-            marked=sum(1 for image in group.images if image in self._marks),
+            photos=len(members),
+            reclaimable_bytes=int(rows.reclaimable[row]),
+            best_similarity=float(rows.similarity[row]),
+            identical=bool(rows.identical[row]),
+            marked=sum(1 for m in members if m.image in self._marks),
         )
 
+    def totals(self) -> tuple[int, int]:
+        """Copies beyond one per group, and what keep-best would free in all groups."""
+        if self._rows is None:
+            return 0, 0
+        return int((self._rows.row_of_image >= 0).sum()) - len(self._rows.groups), int(self._rows.reclaimable.sum())
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._groups) or self._result is None:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount() or self._rows is None:
             return None
-        row = index.row()
+        row, images = index.row(), self._rows.result.images
         if role == Qt.ItemDataRole.DisplayRole:
             f = self.facts(row)
             similarity = self.tr("identical") if f.identical else f"{f.best_similarity:.0f} %"
             photos = self.tr("%Ln photo(s)", "", f.photos)
             return f"{photos} · {human_bytes(f.reclaimable_bytes)} · {similarity}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(self._result.images[image].path for image in self._groups[row].images)
+            return "\n".join(images[m.image].path for m in self.group(row).members)
         if role == GroupRole:
-            return self._groups[row]
+            return self.group(row)
         if role == FactsRole:
             return self.facts(row)
         if role == ThumbPathsRole:
-            return [self._result.images[image].path for image in self._groups[row].images[:STRIP_LENGTH]]
+            return [images[m.image].path for m in self.group(row).members[:STRIP_LENGTH]]
         return None
 
     # --- changing ------------------------------------------------------------------------------------------
     def set_groups(self, result: ScanResult | None, groups: Sequence[Group]) -> None:
         """A new result or a new threshold: a full reset (views drop their selection)."""
+        self.set_rows(None if result is None else arrange(result, groups, self._sort_key))
+
+    def set_rows(self, rows: Rows | None) -> None:
+        """Rows arranged elsewhere (arrange()); re-sorted here if the sort has changed since."""
+        if rows is not None and rows.sort_key is not self._sort_key:
+            rows = rows.sorted_by(self._sort_key)
         self.beginResetModel()
-        self._result = result
-        self._groups = self._sorted(groups)
+        self._rows = rows
         self.endResetModel()
 
     def replace_group(self, row: int, group: Group) -> None:
-        self._groups[row] = group
+        """The same images with another keeper, or fewer members."""
+        rows = self._rows
+        assert rows is not None
+        rows.groups[row] = group
+        rows.reclaimable[row] = potential_bytes(rows.result, group)
+        rows.similarity[row], rows.identical[row] = best_similarity(group)
         index = self.index(row)
         self.dataChanged.emit(index, index)
 
+    def rows_of(self, images: Collection[int]) -> list[int]:
+        """The rows holding any of `images`, ascending."""
+        if self._rows is None or not images:
+            return []
+        table = self._rows.row_of_image
+        wanted = np.fromiter(images, np.int64, len(images))
+        rows = np.unique(table[wanted[(wanted >= 0) & (wanted < len(table))]])
+        return rows[rows >= 0].tolist()
+
     def refresh_images(self, images: Collection[int]) -> None:
-        """Marks changed for these images: repaint the rows that hold them."""
-        for row, group in enumerate(self._groups):
-            if any(image in images for image in group.images):
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
+        """Marks changed for these images: repaint the rows that hold them (one signal for the span)."""
+        rows = self.rows_of(images)
+        if rows:
+            self.dataChanged.emit(self.index(rows[0]), self.index(rows[-1]))
 
     def remove_images(self, images: Collection[int]) -> None:
         """Trashed files leave their groups; a group left with fewer than two photos leaves the list (row removal,
         so selection and scroll position survive)."""
-        row = len(self._groups) - 1
-        while row >= 0:
-            group = self._groups[row]
-            if any(image in images for image in group.images):
-                kept = tuple(m for m in group.members if m.image not in images)
-                if len(kept) < 2:
-                    self.beginRemoveRows(QModelIndex(), row, row)
-                    del self._groups[row]
-                    self.endRemoveRows()
-                else:
-                    keeper = group.keeper if group.keeper not in images else kept[0].image
-                    self.replace_group(row, dataclasses.replace(group, members=kept, keeper=keeper))
-            row -= 1
+        for row in reversed(self.rows_of(images)):
+            rows = self._rows
+            assert rows is not None
+            group = rows.groups[row]
+            kept = tuple(m for m in group.members if m.image not in images)
+            if len(kept) < 2:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del rows.groups[row]
+                self._rows = dataclasses.replace(
+                    rows,
+                    reclaimable=np.delete(rows.reclaimable, row),
+                    similarity=np.delete(rows.similarity, row),
+                    identical=np.delete(rows.identical, row),
+                )
+                self.endRemoveRows()
+            else:
+                keeper = group.keeper if group.keeper not in images else kept[0].image
+                self.replace_group(row, dataclasses.replace(group, members=kept, keeper=keeper))
+        if self._rows is not None:
+            rows = self._rows
+            self._rows = dataclasses.replace(rows, row_of_image=row_table(len(rows.row_of_image), rows.groups))
 
     # --- sorting -------------------------------------------------------------------------------------------
     @property
@@ -140,22 +246,13 @@ class GroupsModel(QAbstractListModel):
         if key is self._sort_key:
             return
         self._sort_key = key
+        if self._rows is None:
+            return
         self.layoutAboutToBeChanged.emit()
-        old = list(self._groups)
-        self._groups = self._sorted(old)
-        position = {id(group): row for row, group in enumerate(self._groups)}
-        for index in self.persistentIndexList():
+        old = self._rows
+        self._rows = old.sorted_by(key)
+        for index in self.persistentIndexList():  # each row moves with its group, found by its reference image
             if index.isValid():
-                self.changePersistentIndex(index, self.index(position[id(old[index.row()])]))
+                reference = old.groups[index.row()].members[0].image
+                self.changePersistentIndex(index, self.index(int(self._rows.row_of_image[reference])))
         self.layoutChanged.emit()
-
-    def _sorted(self, groups: Sequence[Group]) -> list[Group]:
-        if self._result is None or self._sort_key is SortKey.RECLAIMABLE:
-            result = self._result
-            if result is None:
-                return list(groups)
-            return sorted(groups, key=lambda g: -potential_bytes(result, g))
-        if self._sort_key is SortKey.SIMILARITY:
-            result = self._result
-            return sorted(groups, key=lambda g: (-best_similarity(g)[0], -potential_bytes(result, g)))
-        return sorted(groups, key=lambda g: -len(g.members))

@@ -165,7 +165,7 @@ class LibraryActionsMixin:
 
     def not_duplicate(self, image: int) -> None:
         """The photo is not a duplicate of the other photos of its group: remembered by content, regrouped now."""
-        group = self._group_of(image)
+        group = self.model.group_of(image)
         if group is not None:
             self._record_not_duplicates([image], [i for i in group.images if i != image])
 
@@ -175,12 +175,6 @@ class LibraryActionsMixin:
             return
         images = list(self.model.group(row).images)
         self._record_not_duplicates(images, images)
-
-    def _group_of(self, image: int):
-        row = self._current_row()
-        if row >= 0 and image in self.model.group(row).images:
-            return self.model.group(row)
-        return next((g for g in self.model.groups() if image in g.images), None)
 
     def _record_not_duplicates(self, these: list[int], others: list[int]) -> None:
         """Each of `these` is not a duplicate of any of `others`; the same list: none of them are duplicates."""
@@ -210,9 +204,9 @@ class LibraryActionsMixin:
             return
         self.result = without_ignored(self.result, ignore_list)
         row = self._current_row()
-        self._apply_threshold()
-        if self.model.rowCount():
-            self.select_group(min(max(row, 0), self.model.rowCount() - 1))
+        self._apply_threshold(
+            lambda: self.model.rowCount() and self.select_group(min(max(row, 0), self.model.rowCount() - 1))
+        )
         self.statusBar().showMessage(
             LibraryActions.tr(
                 "Remembered: not duplicates. They will not be grouped together again (Edit → Ignored pairs… to undo)."

@@ -36,6 +36,7 @@ from dupfinder.gui.marks import MarkSet
 from dupfinder.gui.pair_compare import PairCompareDialog
 from dupfinder.gui.photo_menu import photo_menu
 from dupfinder.gui.problems_dialog import ProblemsDialog
+from dupfinder.gui.regroup import Regrouper
 from dupfinder.gui.review_widget import ReviewWidget
 from dupfinder.gui.scan_actions import ScanActionsMixin
 from dupfinder.gui.scan_bar import ScanBarWidget
@@ -68,6 +69,10 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         self._rank: list[int] = []
         self._gone: set[int] = set()  # trashed during this session; kept out of regrouping
         self._task: BackgroundTask | None = None
+        self.regrouper = Regrouper(self)
+        self.regrouper.ready.connect(self._show_view)
+        self.regrouper.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self._after_regroup: list = []  # what waits for the groups being made (scan_actions._apply_threshold)
         self._viewer: ImageViewerDialog | None = None
         self._regroup_timer = QTimer(self, singleShot=True, interval=30)
         self._regroup_timer.timeout.connect(self._apply_threshold)
@@ -465,6 +470,8 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
                 self._task.finished.connect(self.close)
                 event.ignore()
                 return
+        self.regrouper.cancel()
+        self.regrouper.wait_idle()
         for loader in (self.thumbs, self.previews, self.large_images):
             loader.reset()
             loader.wait_idle()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
-from dupfinder.core.review import all_marked, potential_bytes
+from dupfinder.core.review import all_marked
 from dupfinder.formatting import human_bytes
 from dupfinder.gui.compare_view import CompareView
 from dupfinder.gui.group_delegate import GroupDelegate
@@ -126,18 +126,16 @@ class ReviewWidget(QSplitter):
         self.all_marked_label.setVisible(all_marked(group, self.marks))
 
     def update_summary(self) -> None:
-        result = self.model.result
-        if result is None:
+        if self.model.result is None:
             self.summary_label.setText("")
             return
-        groups = self.model.groups()
-        copies = sum(len(g.members) - 1 for g in groups)
-        size = sum(potential_bytes(result, g) for g in groups)
+        copies, size = self.model.totals()
         self.summary_label.setText(
             " · ".join(
-                [self.tr("%Ln group(s)", "", len(groups)), self.tr("%Ln copy(s)", "", copies), human_bytes(size)]
+                [self.tr("%Ln group(s)", "", self.model.rowCount()), self.tr("%Ln copy(s)", "", copies),
+                 human_bytes(size)]
             )
-        )
+        )  # fmt: skip
 
     def _on_sort_changed(self) -> None:
         self.model.set_sort_key(SortKey(self.sort_combo.currentData()))

@@ -8,14 +8,15 @@ folders, scan bar, empty/review pages, model, marks, loaders, _start_task and th
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core.models import ScanResult
 from dupfinder.core.options import HashKind, ScanOptions
-from dupfinder.core.review import shown_groups
+from dupfinder.core.review import follow_marks
 from dupfinder.core.scanner import run_scan
-from dupfinder.core.selection import quality_rank
+from dupfinder.gui.regroup import INLINE_IMAGES, ReviewView, build_view
 from dupfinder.gui.translation import Tr
 
 
@@ -51,11 +52,13 @@ class ScanActionsMixin:
 
     def _on_scan_done(self, result: ScanResult) -> None:
         self.result = result
-        self._rank = quality_rank(result.images)
+        self._rank = []  # computed with the first groups
         self._gone = set()
         self.scan_bar.hash_kind = HashKind(result.hash_name)
         self.thumbs.reset()
         self.previews.reset()
+        self.regrouper.cancel()
+        self.model.set_groups(result, [])  # the last result's groups go now, not when the new ones are ready
         self.marks.replace(())
         self.scan_bar.configure_slider(result.max_distance_bits, self.slider.value())
         self._apply_threshold()
@@ -70,18 +73,48 @@ class ScanActionsMixin:
         # Warnings (e.g. a broken cache that was set aside) stay until the next message: the user should see them.
         self.statusBar().showMessage(" ".join([summary, *result.warnings]), 0 if result.warnings else 15000)
 
-    def _apply_threshold(self) -> None:
-        """Regroup from the stored pairs at the slider's distance (no image I/O)."""
+    def _apply_threshold(self, then: Callable[[], None] | None = None) -> None:
+        """Regroup from the stored pairs at the slider's distance (no image I/O): at once for a small result, on
+        the regrouper's thread for a large one. `then` runs once the groups are shown."""
         if self.result is None:
             return
-        groups = shown_groups(self.result, self.distance_bits, self._gone, self.marks, self._rank)
-        self.model.set_groups(self.result, list(groups))
+        if then is not None:
+            self._after_regroup.append(then)
+        work = functools.partial(
+            build_view,
+            self.result,
+            self.distance_bits,
+            frozenset(self._gone),
+            self.marks.snapshot(),
+            self._rank or None,
+            self.model.sort_key,
+        )
+        if len(self.result.images) <= INLINE_IMAGES:
+            self.regrouper.cancel()
+            self._show_view(work())
+        else:
+            self.regrouper.request(work)
+
+    @property
+    def regrouping(self) -> bool:
+        """Groups are being made on the regrouper's thread; the list shows the previous ones until they are ready."""
+        return self.regrouper.busy
+
+    def _show_view(self, view: ReviewView) -> None:
+        self._rank = view.rank
+        self.model.set_rows(view.rows)
+        images = view.rows.result.images
+        for row in self.model.rows_of(self.marks.snapshot()):  # marks set while regrouping: keepers follow them
+            group = self.model.group(row)
+            followed = follow_marks(group, self.marks, images, self._rank)
+            if followed is not group:
+                self.model.replace_group(row, followed)
         self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
         if not self.model.rowCount():
             self.empty_label.setText(
                 ScanActions.tr(
                     "No duplicates among %Ln photo(s) at this similarity. Move the slider towards Loose to find looser "
-                    "matches, or scan other folders.", "", len(self.result.images),
+                    "matches, or scan other folders.", "", len(images),
                 )
             )  # fmt: skip
         else:
@@ -89,3 +122,6 @@ class ScanActionsMixin:
         self._show_current_group()
         self.review.update_summary()
         self._update_actions()
+        after, self._after_regroup = self._after_regroup, []
+        for then in after:
+            then()

@@ -5,7 +5,8 @@
 
 A synthetic scan result (no files: thumbnails point at paths that do not exist, so only the GUI's own work is timed)
 is opened as a finished scan is; then the group list is scrolled top to bottom a page at a time, the slider is moved
-strict → normal → loose → normal, and the selected group is switched to random rows. A 10 ms QTimer records the gaps
+strict → normal → loose → normal, the selected group is switched to random rows, the sort is changed and photos are
+marked. A 10 ms QTimer records the gaps
 between its ticks: a gap is the longest the GUI thread was busy with something else. Printed per action: the longest
 gap, its 99th percentile, the number of steps and the wall time until the action had settled.
 """
@@ -24,12 +25,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DUPFINDER_CONFIG_DIR", tempfile.mkdtemp(prefix="dupfinder-bench-config-"))
 os.environ.setdefault("DUPFINDER_DATA_DIR", tempfile.mkdtemp(prefix="dupfinder-bench-data-"))
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Pairs, ScanResult  # noqa: E402
-from dupfinder.core.options import DEFAULT_HASH, LOOSER_MARGIN_BITS, Preset, preset_distance  # noqa: E402
+from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Pairs, ScanResult
+from dupfinder.core.options import DEFAULT_HASH, LOOSER_MARGIN_BITS, Preset, preset_distance
 
 TICK_MS = 10
 # Distances of a group's members to its first image: strict keeps the first two, normal four, loose all five.
@@ -82,6 +82,13 @@ class StallMeter:
         self._last = self._clock.elapsed()
 
 
+def wait_ms(ms: int) -> None:
+    """Run the event loop for `ms` (QTest.qWait would keep the GIL from the regrouping thread while it waits)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def settled(window) -> bool:
     """Nothing left to do: no regroup waiting or running (the attributes exist on the code they belong to)."""
     if window._regroup_timer.isActive():
@@ -96,11 +103,11 @@ def run_action(name: str, steps, window, meter: StallMeter) -> None:
     for step in steps:
         step()
         count += 1
-        QTest.qWait(TICK_MS + 5)
+        wait_ms(TICK_MS + 5)
         while not settled(window):
-            QTest.qWait(5)
+            wait_ms(5)
     wall = time.perf_counter() - started
-    QTest.qWait(3 * TICK_MS)  # the last step's gap is recorded by the next tick
+    wait_ms(3 * TICK_MS)  # the last step's gap is recorded by the next tick
     gaps = sorted(meter.gaps) or [0]
     p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))]
     print(f"{name:<28} {gaps[-1]:>8} {p99:>8} {count:>7} {wall:>9.1f}", flush=True)
@@ -124,7 +131,7 @@ def main() -> None:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    QTest.qWait(200)
+    wait_ms(200)
     meter = StallMeter()
     print(f"{'action (ms)':<28} {'max gap':>8} {'p99 gap':>8} {'steps':>7} {'wall s':>9}")
 
@@ -150,6 +157,10 @@ def main() -> None:
 
     rows = random.Random(3).choices(range(window.model.rowCount()), k=args.switches)
     run_action("switch the selected group", [lambda r=r: window.select_group(r) for r in rows], window, meter)
+
+    combo = window.sort_combo
+    sorts = [(combo.currentIndex() + k) % combo.count() for k in range(1, 2 * combo.count() + 1)]
+    run_action("change the sort", [lambda i=i: combo.setCurrentIndex(i) for i in sorts], window, meter)
 
     marks = [window.model.group(r).images[-1] for r in rows[:50]]
     run_action("mark a photo", [lambda i=i: window.toggle_mark(i) for i in marks], window, meter)

@@ -1,0 +1,128 @@
+"""How long the group list takes to fill its visible rows with thumbnails of big PNG, TIFF and GIF files.
+
+    QT_QPA_PLATFORM=offscreen PYTHONPATH=. /work/venv/bin/python tests/benchmarks/bench_gui_thumbnails.py \
+        [--dir /tmp/dupfinder-big-images] [--per-format 20] [--size 6000 4000]
+
+Makes (once, then reuses) `--per-format` pictures of each format at `--size` in `--dir`: smooth colour fields with
+shapes and grain, so they compress as photos do. Then, as the app does: a group list of those files (four per row, the
+strip the list shows) in a window the size of the app's list, the thumbnail loader with the app's two threads, and the
+time until every visible thumbnail has arrived. Also the time and peak memory of one thumbnail per format, on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
+from dupfinder.gui.group_delegate import ROW_HEIGHT, THUMB_PX, GroupDelegate
+from dupfinder.gui.groups_model import GroupsModel, ThumbPathsRole
+from dupfinder.gui.groups_view import GroupListView
+from dupfinder.gui.thumbnails import ThumbnailLoader, read_scaled_image
+
+FORMATS = {"png": {}, "tif": {"compression": "tiff_lzw"}, "gif": {}}
+
+
+def make_pictures(folder: Path, per_format: int, size: tuple[int, int]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    width, height = size
+    for k in range(per_format):
+        rng = np.random.default_rng(k)
+        y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+        field = np.stack(
+            [127 + 120 * np.sin(x / (300 + 40 * c + 10 * k) + y / (500 + 30 * c) + c) for c in range(3)], axis=-1
+        )
+        field += rng.normal(0, 4, field.shape).astype(np.float32)
+        base = Image.fromarray(np.clip(field, 0, 255).astype(np.uint8), "RGB")
+        draw = ImageDraw.Draw(base)
+        for _ in range(30):
+            x0, y0 = int(rng.integers(0, width)), int(rng.integers(0, height))
+            colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+            draw.ellipse((x0, y0, x0 + int(rng.integers(100, 1500)), y0 + int(rng.integers(100, 1500))), fill=colour)
+        for ext, options in FORMATS.items():
+            path = folder / f"big{k:02d}_{width}x{height}.{ext}"
+            if not path.exists():
+                (base.quantize(256) if ext == "gif" else base).save(path, **options)
+            paths.append(path)
+    return paths
+
+
+def wait_until(condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+    return condition()
+
+
+def fill_visible_rows(paths: list[Path]) -> tuple[float, int]:
+    """Seconds until the visible rows' thumbnails have all arrived, and how many there were."""
+    images = tuple(
+        ImageRecord(FileEntry(str(p), p.stat().st_size, 0, 1, i), Fingerprint(6000, 4000, "PNG", 0, 0, 0, 0))
+        for i, p in enumerate(paths)
+    )
+    groups = [
+        Group(tuple(Member(i + k, 0 if k == 0 else 3, 100.0 if k == 0 else 97.0, False) for k in range(4)), i)
+        for i in range(0, len(paths) - 3, 4)
+    ]
+    result = ScanResult(("/",), (), images, (), Pairs.empty(), "phash+dhash", 128, 32)
+    loader = ThumbnailLoader(capacity=1500, threads=2)
+    model = GroupsModel(marks=set())
+    model.set_groups(result, groups)
+    view = GroupListView()
+    view.setModel(model)
+    view.setItemDelegate(GroupDelegate(loader, view))
+    view.resize(440, 12 * ROW_HEIGHT)
+    loader.ready.connect(lambda *_: view.viewport().update())
+    started = time.perf_counter()
+    view.show()
+    box = round(THUMB_PX * view.devicePixelRatioF())
+    visible = [p for row in range(min(12, len(groups))) for p in model.data(model.index(row), ThumbPathsRole)]
+    done = wait_until(lambda: all(loader.pixmap(p, box) is not None or loader.failed(p, box) for p in visible), 600)
+    seconds = time.perf_counter() - started
+    failed = sum(loader.failed(p, box) for p in visible)
+    view.close()
+    loader.wait_idle()
+    assert done and not failed, f"{failed} thumbnails failed"
+    return seconds, len(visible)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/dupfinder-big-images"))
+    parser.add_argument("--per-format", type=int, default=20)
+    parser.add_argument("--size", type=int, nargs=2, default=[6000, 4000])
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    started = time.perf_counter()
+    paths = make_pictures(args.dir, args.per_format, tuple(args.size))
+    total_mb = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"{len(paths)} pictures, {total_mb:.0f} MB, ready in {time.perf_counter() - started:.0f} s")
+    for ext in FORMATS:
+        path = next(p for p in paths if p.suffix == f".{ext}")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        image = read_scaled_image(str(path), THUMB_PX)
+        seconds = time.perf_counter() - started
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        print(f"one {ext:<4} thumbnail: {seconds:6.2f} s, {image.width()}x{image.height()}, peak RSS +{grown:.0f} MB")
+    seconds, count = fill_visible_rows(paths)
+    print(f"visible rows filled: {count} thumbnails in {seconds:.1f} s")
+    del app
+
+
+if __name__ == "__main__":
+    main()
