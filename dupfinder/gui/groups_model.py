@@ -65,7 +65,8 @@ class Rows:
         elif key is SortKey.SIMILARITY:
             order = np.lexsort((-self.reclaimable, -self.similarity))  # the last key is the primary one
         else:
-            order = np.argsort(-np.fromiter(map(len, self.groups), np.int64, len(self.groups)), kind="stable")
+            sizes = np.fromiter((len(g.members) for g in self.groups), np.int64, len(self.groups))
+            order = np.argsort(-sizes, kind="stable")
         new_row = np.full(len(order) + 1, -1, np.int64)  # the last entry: for images in no group (-1)
         new_row[order] = np.arange(len(order))
         return Rows(

@@ -8,6 +8,7 @@ folders, scan bar, empty/review pages, model, marks, loaders, _start_task and th
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox
@@ -122,6 +123,10 @@ class ScanActionsMixin:
         self._show_current_group()
         self.review.update_summary()
         self._update_actions()
+        # The result and these groups live until the next regroup and hold no reference cycles: keep the cyclic
+        # collector from walking their million objects again, a pause of up to a second holding the GIL (so
+        # freezing every thread); refcounting still frees them when they go.
+        gc.freeze()
         after, self._after_regroup = self._after_regroup, []
         for then in after:
             then()

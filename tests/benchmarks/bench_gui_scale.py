@@ -6,14 +6,16 @@
 A synthetic scan result (no files: thumbnails point at paths that do not exist, so only the GUI's own work is timed)
 is opened as a finished scan is; then the group list is scrolled top to bottom a page at a time, the slider is moved
 strict → normal → loose → normal, the selected group is switched to random rows, the sort is changed and photos are
-marked. A 10 ms QTimer records the gaps
-between its ticks: a gap is the longest the GUI thread was busy with something else. Printed per action: the longest
-gap, its 99th percentile, the number of steps and the wall time until the action had settled.
+marked. A 10 ms QTimer records the gaps between its ticks: a gap is the longest the GUI thread was busy with
+something else. Printed per action: the longest
+gap, its 99th percentile, the number of steps, the wall time until the action had settled, and the number of full
+garbage collections during it and the longest (they hold the GIL: no thread runs Python meanwhile).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import tempfile
@@ -61,9 +63,13 @@ def synthetic_result(count: int, group_size: int) -> ScanResult:
 
 
 class StallMeter:
-    """Records the gaps between the ticks of a 10 ms timer on the GUI thread."""
+    """Records the gaps between the ticks of a 10 ms timer on the GUI thread, and the full garbage collections
+    (which hold the GIL, whichever thread they run on)."""
 
     def __init__(self) -> None:
+        self.collections: list[float] = []
+        self._collecting = 0.0
+        gc.callbacks.append(self._on_gc)
         self._clock = QElapsedTimer()
         self._clock.start()
         self._last = 0
@@ -77,8 +83,16 @@ class StallMeter:
         self.gaps.append(now - self._last)
         self._last = now
 
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                self._collecting = time.perf_counter()
+            else:
+                self.collections.append(1000 * (time.perf_counter() - self._collecting))
+
     def begin(self) -> None:
         self.gaps = []
+        self.collections = []
         self._last = self._clock.elapsed()
 
 
@@ -110,7 +124,11 @@ def run_action(name: str, steps, window, meter: StallMeter) -> None:
     wait_ms(3 * TICK_MS)  # the last step's gap is recorded by the next tick
     gaps = sorted(meter.gaps) or [0]
     p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))]
-    print(f"{name:<28} {gaps[-1]:>8} {p99:>8} {count:>7} {wall:>9.1f}", flush=True)
+    full = meter.collections
+    print(
+        f"{name:<28} {gaps[-1]:>8} {p99:>8} {count:>7} {wall:>9.1f} {len(full):>5} {max(full, default=0):>7.0f}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -133,7 +151,7 @@ def main() -> None:
     window.show()
     wait_ms(200)
     meter = StallMeter()
-    print(f"{'action (ms)':<28} {'max gap':>8} {'p99 gap':>8} {'steps':>7} {'wall s':>9}")
+    print(f"{'action (ms)':<28} {'max gap':>8} {'p99 gap':>8} {'steps':>7} {'wall s':>9} {'gc2':>5} {'max gc2':>7}")
 
     def open_result() -> None:
         window._on_scan_done(result)
