@@ -1,8 +1,12 @@
 """Thumbnails decoded off the GUI thread, kept in an LRU cache.
 
-Workers in a QThreadPool read a scaled QImage (QImageReader with setScaledSize, so JPEGs decode at reduced size,
-and setAutoTransform for EXIF rotation; Pillow for formats Qt lacks, e.g. HEIC). Only the GUI thread turns them into
-QPixmaps. A request made before `reset()` belongs to an older generation and its result is dropped.
+Workers in a QThreadPool read a scaled QImage. What Qt can decode at a reduced size (JPEG: DCT scaling) or what is
+small anyway is read by QImageReader (setScaledSize, setAutoTransform for EXIF rotation). A big picture in a format
+Qt would decode at full size and then scale (PNG, TIFF, GIF, WebP…) is read by Pillow, which decodes it once in its
+own mode, reduces it by whole factors and only then converts the small picture: no full-size 32-bit copy, no
+full-size smooth scaling, and the decode is charged to the scan's memory budget. Pillow also reads what Qt lacks
+(e.g. HEIC). Only the GUI thread turns images into QPixmaps. A request made before `reset()` belongs to an older
+generation and its result is dropped.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ import time
 from collections import OrderedDict
 
 from PySide6.QtCore import QFile, QIODevice, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QPixmap
 
-from dupfinder.core.decode_memory import DECODE_BUDGET, decode_bytes
+from dupfinder.core.decode_memory import DECODE_BUDGET, decode_bytes, give_back
 from dupfinder.core.reading import open_photo
 
 log = logging.getLogger(__name__)
+
+QT_FULL_DECODE_PIXELS = 2_000_000  # up to this size, decoding at full size and scaling costs a few tens of ms
+PALETTE_STEP = 4  # palette pictures are first sampled to this many times the box (averaging indices mixes colours)
 
 
 def read_scaled_image(path: str, box_px: int) -> QImage:
@@ -31,26 +38,40 @@ def read_scaled_image(path: str, box_px: int) -> QImage:
         log.info("no preview for %s: %s", path, exc)
         return QImage()
     with fp:
-        device = QFile()
-        image = QImage()
-        if device.open(fp.fileno(), QIODevice.OpenModeFlag.ReadOnly):  # the descriptor stays fp's
-            reader = QImageReader(device)
-            reader.setAutoTransform(True)
-            size = reader.size()
-            if size.isValid() and max(size.width(), size.height()) > box_px:
-                reader.setScaledSize(size.scaled(QSize(box_px, box_px), Qt.AspectRatioMode.KeepAspectRatio))
-            image = reader.read()
-            device.close()
+        image = _read_with_qt(fp, box_px)
         if image.isNull():
             fp.seek(0)
             image = _read_with_pillow(fp, path, box_px)
     return image
 
 
-def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
-    """Fallback for what Qt's image plugins cannot read (HEIC, AVIF, some TIFFs, images over Qt's allocation limit).
+def _read_with_qt(fp, box_px: int) -> QImage:
+    """Qt's reading, when it decodes at about the box's size or the picture is small; a null QImage otherwise."""
+    device = QFile()
+    if not device.open(fp.fileno(), QIODevice.OpenModeFlag.ReadOnly):  # the descriptor stays fp's
+        return QImage()
+    reader = QImageReader(device)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    image = QImage()
+    if size.isValid() and max(size.width(), size.height()) > box_px:
+        if reader.supportsOption(QImageIOHandler.ImageOption.ScaledSize):
+            reader.setScaledSize(size.scaled(QSize(box_px, box_px), Qt.AspectRatioMode.KeepAspectRatio))
+            image = reader.read()
+        elif size.width() * size.height() <= QT_FULL_DECODE_PIXELS:
+            image = reader.read().scaled(
+                box_px, box_px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+    else:
+        image = reader.read()
+    del reader  # before the device closes: Qt's TIFF reader maps the file and unmaps it when the reader goes
+    device.close()
+    return image
 
-    Charged to the scan's decoding memory budget (its estimate, plus the RGBA copies a preview makes)."""
+
+def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
+    """Big pictures Qt would decode at full size, and what Qt's image plugins cannot read (HEIC, AVIF, images over
+    Qt's allocation limit). Charged to the scan's decoding memory budget (its estimate for the decoded picture)."""
     try:
         from PIL import Image, ImageOps
 
@@ -61,19 +82,40 @@ def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
         except ImportError:
             pass
         with Image.open(fp) as im:
-            im.draft("RGB", (box_px, box_px))
-            need = decode_bytes(im, im.size) + im.width * im.height * 8
+            im.draft("RGB", (box_px, box_px))  # a JPEG inside Pillow decodes at a reduced scale
+            need = decode_bytes(im, im.size)
             if need > DECODE_BUDGET.total_bytes:
                 log.info("no preview for %s: %d x %d pixels is too large", path, im.width, im.height)
                 return QImage()
             with DECODE_BUDGET.take(need):
-                im = ImageOps.exif_transpose(im).convert("RGBA")
-                im.thumbnail((box_px, box_px))
-                data = im.tobytes("raw", "RGBA")
-            return QImage(data, im.width, im.height, im.width * 4, QImage.Format.Format_RGBA8888).copy()
+                small = ImageOps.exif_transpose(_reduced(im, box_px))  # while the TIFF's tags are at hand
+            give_back(need)
+        small = small.convert("RGBA")
+        small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)
+        data = small.tobytes("raw", "RGBA")
+        return QImage(data, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
     except (OSError, ValueError, SyntaxError, Warning) as exc:
         log.info("no preview for %s: %s", path, exc)
         return QImage()
+
+
+def _reduced(im, box_px: int):
+    """The opened picture decoded and brought down to about twice the box in its own mode: by whole-factor box
+    averaging, which is cheap (in place, so the picture keeps its EXIF tags). Palette pictures are sampled to a few
+    times the box instead: averaging palette indices would mix unrelated colours."""
+    from PIL import Image
+
+    if im.mode in ("1", "P", "PA"):
+        side = PALETTE_STEP * box_px
+        return im if max(im.size) <= side else im.resize(_fit(im.size, side), Image.Resampling.NEAREST)
+    im.thumbnail((2 * box_px, 2 * box_px), Image.Resampling.BOX, reducing_gap=1.0)  # loads, then reduces
+    return im
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    width, height = size
+    scale = side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 class _Relay(QObject):
