@@ -17,7 +17,7 @@ from dupfinder.core.models import ScanResult
 from dupfinder.core.options import HashKind, ScanOptions
 from dupfinder.core.review import follow_marks
 from dupfinder.core.scanner import run_scan
-from dupfinder.gui.regroup import INLINE_IMAGES, ReviewView, build_view
+from dupfinder.gui import regroup
 from dupfinder.gui.translation import Tr
 
 
@@ -82,7 +82,7 @@ class ScanActionsMixin:
         if then is not None:
             self._after_regroup.append(then)
         work = functools.partial(
-            build_view,
+            regroup.build_view,
             self.result,
             self.distance_bits,
             frozenset(self._gone),
@@ -90,7 +90,7 @@ class ScanActionsMixin:
             self._rank or None,
             self.model.sort_key,
         )
-        if len(self.result.images) <= INLINE_IMAGES:
+        if len(self.result.images) <= regroup.INLINE_IMAGES:
             self.regrouper.cancel()
             self._show_view(work())
         else:
@@ -101,7 +101,7 @@ class ScanActionsMixin:
         """Groups are being made on the regrouper's thread; the list shows the previous ones until they are ready."""
         return self.regrouper.busy
 
-    def _show_view(self, view: ReviewView) -> None:
+    def _show_view(self, view: regroup.ReviewView) -> None:
         self._rank = view.rank
         self.model.set_rows(view.rows)
         images = view.rows.result.images

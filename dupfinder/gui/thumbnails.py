@@ -88,7 +88,7 @@ def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
                 log.info("no preview for %s: %d x %d pixels is too large", path, im.width, im.height)
                 return QImage()
             with DECODE_BUDGET.take(need):
-                small = ImageOps.exif_transpose(_reduced(im, box_px))  # while the TIFF's tags are at hand
+                small = ImageOps.exif_transpose(_reduced(im, box_px))
             give_back(need)
         small = small.convert("RGBA")
         small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)

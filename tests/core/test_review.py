@@ -78,3 +78,13 @@ def test_keep_best_resets_keepers_and_marks_the_rest_but_never_a_protected_copy(
     assert best[0].keeper == 1 and marks == {0, 2}
     assert mark_refusal(result, 1) and mark_refusal(result, 0) is None
     assert potential_bytes(result, best[0]) == 2000
+
+
+def test_the_plan_from_the_marks_alone_is_the_plan_from_every_group():
+    """A front end with 20k groups asks for the plan after each mark: visiting only the marks must change nothing."""
+    result = chain_result()
+    rank = quality_rank(result.images)
+    groups = shown_groups(result, 1, set(), set(), rank)  # ref~c only: a and b are in no group
+    group_of = {image: group for group in groups for image in group.images}.get
+    for marks in ({0, 1, 2, 3, 99}, {3}, {0}, set()):
+        assert cleanup_plan(result, groups, marks, group_of=group_of) == cleanup_plan(result, groups, marks)

@@ -1,3 +1,4 @@
+import dataclasses
 import os
 
 from PySide6.QtCore import Qt
@@ -90,3 +91,36 @@ def test_ten_thousand_groups_paint_only_visible_thumbnails(qtbot):
     assert 0 < requested <= 3 * 22  # three thumbnails per visible row, never all 30,000
     loader.reset()
     loader.wait_idle()
+
+
+def test_every_sort_orders_by_its_figure_and_keeps_the_image_rows():
+    result, groups = fake_result(12)
+    groups[5] = Group((*groups[5].members, Member(36, 4, 97.0, False)), keeper=groups[5].keeper)  # four photos
+    result = dataclasses.replace(
+        result,
+        images=(*result.images, ImageRecord(FileEntry("/x.jpg", 1, 0, 1, 99), Fingerprint(9, 9, "JPEG", 0, 0, 0, 0))),
+    )
+    model = GroupsModel(marks=set())
+    model.set_groups(result, groups)
+    figures = {
+        SortKey.RECLAIMABLE: lambda r: -model.facts(r).reclaimable_bytes,
+        SortKey.SIMILARITY: lambda r: (-model.facts(r).best_similarity, -model.facts(r).reclaimable_bytes),
+        SortKey.SIZE: lambda r: -model.facts(r).photos,
+    }
+    for key in (SortKey.SIZE, SortKey.SIMILARITY, SortKey.RECLAIMABLE):
+        model.set_sort_key(key)
+        keys = [figures[key](r) for r in range(model.rowCount())]
+        assert keys == sorted(keys)
+        assert all(model.row_of(i) == r for r in range(model.rowCount()) for i in model.group(r).images)
+    assert model.group(model.row_of(36)).members[-1].image == 36
+    assert model.row_of(37) == -1  # in no group
+
+
+def test_a_mark_repaints_only_the_rows_of_its_images():
+    result, groups = fake_result(1000)
+    model = GroupsModel(marks=set())
+    model.set_groups(result, groups)
+    changed = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
+    model.refresh_images({model.group(700).images[1]})
+    assert changed == [(700, 700)]

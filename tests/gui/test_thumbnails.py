@@ -72,3 +72,50 @@ def test_the_pillow_fallback_fits_the_box(tmp_path):
     with open(tmp_path / "a.png", "rb") as fp:
         image = thumbnails._read_with_pillow(fp, str(tmp_path / "a.png"), 100)
     assert (image.width(), image.height()) == (100, 50)
+
+
+def test_a_tiff_thumbnail_is_read_without_crashing(tmp_path):
+    """Qt's TIFF reader maps the file: releasing it after its device had closed crashed the app on every TIFF."""
+    Image.new("RGB", (300, 200), "red").save(tmp_path / "a.tif", compression="tiff_lzw")
+    image = read_scaled_image(str(tmp_path / "a.tif"), 60)
+    assert (image.width(), image.height()) == (60, 40)
+
+
+def test_a_big_png_is_reduced_before_any_full_size_conversion(tmp_path, monkeypatch):
+    """A big picture Qt cannot decode at a reduced size: Pillow decodes it in its own mode, charged to the budget,
+    and converts only the reduced picture (a full-size RGBA copy is 4 bytes a pixel, a full-size scaling slow)."""
+    monkeypatch.setattr(thumbnails, "QT_FULL_DECODE_PIXELS", 10_000)
+    Image.new("RGB", (800, 600), (200, 30, 30)).save(tmp_path / "big.png")
+    converted, charged = [], []
+    convert, take = Image.Image.convert, thumbnails.DECODE_BUDGET.take
+    monkeypatch.setattr(Image.Image, "convert", lambda im, *a, **k: converted.append(im.size) or convert(im, *a, **k))
+    monkeypatch.setattr(thumbnails.DECODE_BUDGET, "take", lambda n: charged.append(n) or take(n))
+    image = read_scaled_image(str(tmp_path / "big.png"), 50)
+    assert (image.width(), image.height()) == (50, 38)
+    assert converted and max(w * h for w, h in converted) <= 100 * 100
+    assert charged and charged[0] >= 800 * 600
+
+
+def test_a_big_palette_picture_keeps_its_colours(tmp_path, monkeypatch):
+    """GIF and palette PNG are sampled, not averaged: averaging palette indices would give unrelated colours."""
+    monkeypatch.setattr(thumbnails, "QT_FULL_DECODE_PIXELS", 10_000)
+    picture = Image.new("P", (800, 400))
+    picture.putpalette([255, 0, 0, 0, 0, 255] + [0, 255, 0] * 254)  # index 0 red, 1 blue, the rest green
+    picture.paste(1, (400, 0, 800, 400))
+    picture.save(tmp_path / "halves.gif")
+    image = read_scaled_image(str(tmp_path / "halves.gif"), 40)
+    assert (image.width(), image.height()) == (40, 20)
+    left, right = image.pixelColor(5, 10), image.pixelColor(34, 10)
+    assert (left.red(), left.green(), left.blue()) == (255, 0, 0)
+    assert (right.red(), right.green(), right.blue()) == (0, 0, 255)
+
+
+@pytest.mark.parametrize("name", ["rotated.png", "rotated.tif"])
+def test_the_pillow_path_follows_exif_rotation(tmp_path, monkeypatch, name):
+    """A TIFF keeps its orientation in its own tags, which a copy of the picture loses: it is reduced in place."""
+    monkeypatch.setattr(thumbnails, "QT_FULL_DECODE_PIXELS", 10_000)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown rotated 90°: portrait
+    Image.new("RGB", (400, 200), "red").save(tmp_path / name, exif=exif)
+    image = read_scaled_image(str(tmp_path / name), 100)
+    assert (image.width(), image.height()) == (50, 100)
