@@ -60,6 +60,7 @@ class ScanActionsMixin:
         self.previews.reset()
         self.regrouper.cancel()
         self.model.set_groups(result, [])  # the last result's groups go now, not when the new ones are ready
+        self._show_current_group()  # and their photos: a click on one would act on the new result's image
         self.marks.replace(())
         self.scan_bar.configure_slider(result.max_distance_bits, self.slider.value())
         self._apply_threshold()

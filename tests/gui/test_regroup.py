@@ -74,3 +74,20 @@ def test_a_large_result_is_regrouped_in_the_background_at_the_last_slider_positi
     assert sorted(g.images for g in window.model.groups()) == sorted(g.images for g in expected)
     assert window.model.group_of(keeper).keeper != keeper
     assert window.review.summary_label.text().startswith(f"{len(expected)} group")
+
+
+def test_a_new_large_result_clears_the_old_groups_and_photos_at_once(qtbot, window, photo_dir, scan, monkeypatch):
+    """Until the new groups are ready nothing of the last result is shown: its cards' image numbers would point
+    into the new result."""
+    window.add_folder(str(photo_dir))
+    scan(window)
+    assert window.model.rowCount() and window.compare.current_image() is not None
+    monkeypatch.setattr(regroup, "INLINE_IMAGES", 0)
+    release = threading.Event()
+    build_view = regroup.build_view
+    monkeypatch.setattr(regroup, "build_view", lambda *args: release.wait(10) and build_view(*args))
+    window._on_scan_done(window.result)  # as a finished scan hands over its result
+    assert window.regrouping and window.model.rowCount() == 0 and window.compare.current_image() is None
+    release.set()
+    qtbot.waitUntil(lambda: not window.regrouping, timeout=10_000)
+    assert window.model.rowCount() and window.compare.current_image() is not None

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import weakref
 
+from dupfinder.core.progress import ProgressEvent, ScanStage
 from dupfinder.gui.scan_worker import BackgroundTask
 
 
@@ -77,3 +78,22 @@ def test_closing_the_window_during_a_scan_ends_the_app_cleanly(many_photos, tmp_
     assert done.returncode == 0, done.stderr[-2000:]
     assert "closed cleanly" in done.stdout
     assert "Destroyed while thread" not in done.stderr
+
+
+def test_the_pair_search_and_the_confirmation_show_a_filling_bar_with_an_eta(qtbot, window):
+    """Every phase of a scan reports done/total: the progress row shows the pair search and the confirmation stage
+    as a filling bar with the time left, not as a busy bar (what the row shows for a phase without a total)."""
+
+    def phases(progress, cancel):
+        for stage in (ScanStage.COMPARING, ScanStage.CONFIRMING):
+            progress(ProgressEvent(stage, 40, 100, rate_per_s=20.0, eta_s=3.0))
+
+    row, shown = window.progress_row, []
+    task = window._start_task(phases, "Scanning…")  # its events are delivered by the event loop, after this
+    task.progress.connect(  # after the row's own handler
+        lambda _: shown.append((row.progress_label.text(), row.progress_bar.maximum(), row.progress_bar.value()))
+    )
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
+    assert [text.split(" ")[0] for text, _, _ in shown] == ["Comparing", "Confirming"]
+    for text, maximum, value in shown:
+        assert (maximum, value) == (100, 40) and "about 0:03 left" in text
