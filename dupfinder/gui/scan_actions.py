@@ -59,6 +59,7 @@ class ScanActionsMixin:
         self.thumbs.reset()
         self.previews.reset()
         self.regrouper.cancel()
+        self._after_regroup = []  # what waited for the last result's groups
         self.model.set_groups(result, [])  # the last result's groups go now, not when the new ones are ready
         self._show_current_group()  # and their photos: a click on one would act on the new result's image
         self.marks.replace(())
