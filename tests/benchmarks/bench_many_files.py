@@ -15,6 +15,7 @@ for a file handle leak (exit 1).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import pty
 import random
@@ -130,8 +131,8 @@ def main() -> int:
         for label in ("cold", "warm"):
             run = run_cli(args.source, args.dir, cache)
             phases = run["phases"]
-            marks = sorted(phases.items(), key=lambda kv: kv[1]) + [("end", run["wall"])]
-            spans = ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in zip(marks, marks[1:], strict=False))
+            marks = [*sorted(phases.items(), key=lambda kv: kv[1]), ("end", run["wall"])]
+            spans = ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in itertools.pairwise(marks))
             print(f"{label}: wall {run['wall']:.1f} s ({args.files / run['wall']:,.0f} images/s), "
                   f"peak RSS {run['rss_mb']:.0f} MB, {run['groups']} groups, rc {run['rc']}", flush=True)  # fmt: skip
             print(f"  phases: {spans}", flush=True)
