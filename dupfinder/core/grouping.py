@@ -34,7 +34,7 @@ import numpy as np
 
 from dupfinder.core import selection
 from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
-from dupfinder.core.models import Group, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
+from dupfinder.core.models import Group, Hashes, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
 from dupfinder.core.options import HashKind, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
@@ -100,7 +100,11 @@ def pairs_for_images(
     digests = [image.digest for image in images]
     if not match_turned:
         return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
-    turned = [[getattr(im.fingerprint, f"turned_{part}") for im in images] for part in hash_kind.parts]
+    tables = [Hashes.table([getattr(im.fingerprint, f"turned_{part}") for im in images]) for part in hash_kind.parts]
+    if any(table is None for table in tables):  # no image has them
+        return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
+    # an image without them (cached before they existed) gets all ones, which no upright hash comes near
+    turned = [np.ma.filled(table, np.uint64(2**64 - 1)) for table in tables]
     return pairs_with_turns(part_hashes, turned, digests, max_distance_bits, progress=progress, cancel=cancel)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -61,9 +62,76 @@ class FileEntry:
         return (self.dev, self.ino)
 
 
+class Hashes(bytes):
+    """64-bit hashes packed as big-endian bytes, 8 a hash (the fingerprint cache's layout), read like a tuple of ints:
+    len(), indexing, iteration and == with a tuple. A tuple of Python ints costs about 40 bytes a hash, and every
+    image holds 118 (turned and window hashes): 5 GB for a million images, against 1 GB packed."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, values: Hashes | bytes | Sequence[int]) -> Hashes:
+        """`values` packed: ints, or bytes already in this layout."""
+        if type(values) is cls:
+            return values
+        if isinstance(values, bytes | bytearray | memoryview):
+            return cls(values) if len(values) else _NO_HASHES
+        return cls(b"".join(int(v).to_bytes(8, "big") for v in values)) if len(values) else _NO_HASHES
+
+    @property
+    def array(self) -> np.ndarray:
+        """The hashes as a new uint64 array."""
+        return np.frombuffer(self, ">u8").astype(np.uint64)
+
+    @staticmethod
+    def table(rows: Sequence[Hashes]) -> np.ndarray | None:
+        """(len(rows), k) uint64 of rows of k hashes, None when every row is empty. Rows of another length (an image
+        cached before these hashes existed) are masked, as a numpy masked array."""
+        lengths = np.fromiter(map(bytes.__len__, rows), np.int64, len(rows))
+        width = int(lengths.max(initial=0)) // 8
+        if not width:
+            return None
+        full = lengths == width * 8
+        if full.all():
+            return np.frombuffer(b"".join(rows), ">u8").reshape(len(rows), width).astype(np.uint64)
+        table = np.zeros((len(rows), width), np.uint64)
+        packed = b"".join(row for row, ok in zip(rows, full.tolist(), strict=True) if ok)
+        table[full] = np.frombuffer(packed, ">u8").reshape(-1, width)
+        return np.ma.masked_array(table, np.repeat(~full[:, None], width, axis=1))
+
+    def __len__(self) -> int:
+        return bytes.__len__(self) // 8
+
+    def __getitem__(self, k: int | slice):  # -> int, or a tuple of ints for a slice
+        if isinstance(k, slice):
+            return tuple(self)[k]
+        start = range(0, bytes.__len__(self), 8)[k]  # IndexError past the end, like a tuple
+        return int.from_bytes(bytes.__getitem__(self, slice(start, start + 8)), "big")
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.frombuffer(self, ">u8").tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return bytes.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = bytes.__hash__
+
+    def __repr__(self) -> str:
+        return f"Hashes({tuple(self)!r})"
+
+
+_NO_HASHES = bytes.__new__(Hashes)
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What decoding one image yields: its facts and its perceptual hashes (as ints)."""
+    """What decoding one image yields: its facts and its perceptual hashes (as ints; the per-turn and per-window ones
+    packed as Hashes, given as any sequence of ints or as packed bytes)."""
 
     width: int
     height: int
@@ -74,14 +142,23 @@ class Fingerprint:
     whash: int
     taken: str | None = None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS", when present
     # pHash and dHash of the picture mirrored and turned (fingerprint.TURNS order), to find such copies on request.
-    turned_phash: tuple[int, ...] = ()
-    turned_dhash: tuple[int, ...] = ()
+    turned_phash: Hashes = _NO_HASHES
+    turned_dhash: Hashes = _NO_HASHES
     # pHash and dHash of crop windows of the picture (matching.windows.WINDOWS order), to find cropped copies.
     # Empty for a fingerprint cached before windows existed: that image is then only found by its other hashes.
-    window_phash: tuple[int, ...] = ()
-    window_dhash: tuple[int, ...] = ()
+    window_phash: Hashes = _NO_HASHES
+    window_dhash: Hashes = _NO_HASHES
     # Standard deviation of the small grey image's levels (how much there is to see); None when cached without it.
     detail: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in _PACKED_FIELDS:
+            value = getattr(self, name)
+            if type(value) is not Hashes:
+                object.__setattr__(self, name, Hashes.of(value))
+
+
+_PACKED_FIELDS = ("turned_phash", "turned_dhash", "window_phash", "window_dhash")
 
 
 @dataclass(frozen=True, slots=True)
