@@ -1,7 +1,7 @@
 """Regroup speed and the memory of a scan result at dataset scale, on generated images and pairs.
 
     PYTHONPATH=. /work/main/.venv/bin/python tests/benchmarks/bench_regroup.py [--sizes 10000 100000 1000000]
-        [--kinds uniform clustered] [--source-label main]
+        [--kinds uniform clustered]
 
 Per size and kind, in a fresh child process each (so that peak RSS is that case's own): builds N ImageRecords as a
 warm scan does (cache._fingerprint_from on the cache's blobs: every upright, turned and window hash), then a Pairs
@@ -10,7 +10,9 @@ regroup() at the normal preset (the first regroup of a result), then at 13 and 1
 is the slower). Kinds: "uniform" (one pair per 5 images, between random images) and "clustered" (60 % of the
 images in clusters of near-copies, sizes heavy-tailed: most 2-10, some hundreds; each copy paired with the centre
 and with up to 10 others of its cluster, some byte-identical twins). Prints peak RSS after the images, after the
-pairs and at the end, and a checksum of the groups (equal before and after a change that keeps the grouping).
+pairs and after the regroups; then the time candidates.hash_table takes for the four turned and window tables;
+and a checksum of the groups (equal before and after a change that keeps the grouping). Run another checkout's
+code with PYTHONPATH=that/checkout.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ def checksum(groups) -> str:
 
 def one_case(count: int, kind: str) -> None:
     from dupfinder.core.grouping import regroup
+    from dupfinder.core.matching.candidates import hash_table
     from dupfinder.core.models import ScanResult
 
     rng = np.random.default_rng(count + (kind == "clustered"))
@@ -148,8 +151,13 @@ def one_case(count: int, kind: str) -> None:
         moved = regroup(result, threshold)
         moves.append(time.perf_counter() - started)
     members = sum(len(g.members) for g in groups)
+    rss_end = peak_rss_mb()
+    started = time.perf_counter()
+    tables = [hash_table(images, name) for name in ("turned_phash", "turned_dhash", "window_phash", "window_dhash")]
+    tabled = time.perf_counter() - started
+    del tables
     print(f"{count:>9} {kind:<9} {len(pairs):>9} {len(groups):>7} {members:>8} {first:>7.3f} {max(moves):>7.3f} "
-          f"{rss_images:>7.0f} {rss_pairs:>7.0f} {peak_rss_mb():>7.0f} {built:>6.1f} "
+          f"{rss_images:>7.0f} {rss_pairs:>7.0f} {rss_end:>7.0f} {built:>6.1f} {tabled:>6.2f} "
           f"{checksum(groups)}/{checksum(moved)}", flush=True)  # fmt: skip
 
 
@@ -163,7 +171,8 @@ def main() -> int:
         one_case(int(args.case[0]), args.case[1])
         return 0
     print(f"{'images':>9} {'kind':<9} {'pairs':>9} {'groups':>7} {'members':>8} {'first_s':>7} {'move_s':>7} "
-          f"{'rss_img':>7} {'rss_prs':>7} {'rss_end':>7} {'build':>6} checksum(12)/(12 again)", flush=True)  # fmt: skip
+          f"{'rss_img':>7} {'rss_prs':>7} {'rss_end':>7} {'build':>6} {'tables':>6} checksum(12)/(12 again)",
+          flush=True)  # fmt: skip
     for count in args.sizes:
         for kind in args.kinds:
             subprocess.run([sys.executable, __file__, "--case", str(count), kind], check=True, env=os.environ)
