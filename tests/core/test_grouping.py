@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from dupfinder.core import grouping
 from dupfinder.core.grouping import cluster, find_pairs, regroup, usable_pairs
 from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
 from dupfinder.core.progress import CancelToken, ScanCancelled, ScanStage
@@ -346,3 +347,25 @@ def test_cluster_and_regroup_equal_a_literal_reference_on_random_pairs(seed):
         clusters, groups = _reference_groups(result, t)
         assert cluster(result.pairs, rank, t, 64) == clusters
         assert regroup(result, t) == groups  # the second and later calls use the result's memo
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 2])
+def test_the_walk_finished_one_node_at_a_time_gives_the_same_groups(monkeypatch, rounds):
+    """The rounds of array work may stop early (a long chain of frames); the plain walk must finish it alike."""
+    monkeypatch.setattr(grouping, "_WALK_ROUNDS", rounds)
+    for seed in range(40):
+        result = _random_result(random.Random(1000 + seed))
+        for t in (8, 14):
+            assert regroup(result, t) == _reference_groups(result, t)[1]
+
+
+def test_a_long_chain_of_frames_groups_as_the_reference_does():
+    """Frames each like the next, ranked along the chain: each node waits for the one before it."""
+    count = 300
+    images = tuple(_record(f"/r/frame{k:04d}.jpg", mtime_ns=k) for k in range(count))
+    left = np.arange(count - 1, dtype=np.int32)
+    pairs = Pairs(left, left + 1, np.full(count - 1, 4, np.uint8), np.zeros(count - 1, bool))
+    result = ScanResult(("/r",), (), images, (), pairs, "phash", 64, 16)
+    groups = regroup(result, 8)
+    assert groups == _reference_groups(result, 8)[1]
+    assert len(groups) > 4 * grouping._WALK_ROUNDS  # each reference waited for the one before: past the rounds
