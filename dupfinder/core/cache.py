@@ -31,7 +31,7 @@ from pathlib import Path
 
 from dupfinder.core import paths
 from dupfinder.core.matching.windows import WINDOWS
-from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
+from dupfinder.core.models import FileEntry, Fingerprint, Hashes, Problem, ProblemKind
 
 log = logging.getLogger(__name__)
 
@@ -127,16 +127,15 @@ def _key(entry: FileEntry) -> tuple:
 
 def _fingerprint_columns(fp: Fingerprint) -> tuple:
     hashes = (_hash_bytes(fp.ahash), _hash_bytes(fp.phash), _hash_bytes(fp.dhash), _hash_bytes(fp.whash))
-    turned = b"".join(_hash_bytes(value) for value in (*fp.turned_phash, *fp.turned_dhash))
-    windows = b"".join(_hash_bytes(value) for value in (*fp.window_phash, *fp.window_dhash))
+    turned = bytes(fp.turned_phash) + bytes(fp.turned_dhash)  # Hashes are packed as the cache stores them
+    windows = bytes(fp.window_phash) + bytes(fp.window_dhash)
     return (fp.width, fp.height, fp.format, *hashes, fp.taken, turned, windows, fp.detail)
 
 
-def _halves(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _halves(blob: bytes) -> tuple[Hashes, Hashes]:
     """The two halves of 8-byte big-endian values packed by _fingerprint_columns (pHashes, then dHashes)."""
-    values = [int.from_bytes(blob[k : k + _HASH_BYTES], "big") for k in range(0, len(blob), _HASH_BYTES)]
-    half = len(values) // 2
-    return tuple(values[:half]), tuple(values[half:])
+    half = len(blob) // 2
+    return Hashes.of(blob[:half]), Hashes.of(blob[half:])
 
 
 def _fingerprint_from(

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from dupfinder.core import selection
 from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
-from dupfinder.core.models import Group, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
+from dupfinder.core.models import Group, Hashes, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
 from dupfinder.core.options import HashKind, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
@@ -98,7 +100,11 @@ def pairs_for_images(
     digests = [image.digest for image in images]
     if not match_turned:
         return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
-    turned = [[getattr(im.fingerprint, f"turned_{part}") for im in images] for part in hash_kind.parts]
+    tables = [Hashes.table([getattr(im.fingerprint, f"turned_{part}") for im in images]) for part in hash_kind.parts]
+    if any(table is None for table in tables):  # no image has them
+        return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
+    # an image without them (cached before they existed) gets all ones, which no upright hash comes near
+    turned = [np.ma.filled(table, np.uint64(2**64 - 1)) for table in tables]
     return pairs_with_turns(part_hashes, turned, digests, max_distance_bits, progress=progress, cancel=cancel)
 
 
@@ -227,92 +233,161 @@ def cluster(pairs: Pairs, rank: Sequence[int], max_distance_bits: int, hash_bits
     """Groups at a threshold from the stored pairs, without chaining (see the module docstring). rank[i] orders
     image i as a reference (lower = preferred). Only groups with >= 2 members; members after the reference are in
     (distance, rank) order."""
-    rank_of = np.asarray(rank, dtype=np.int64)
+    stars = _stars(pairs, np.asarray(rank, dtype=np.int64), max_distance_bits)
+    return _member_tuples(stars, hash_bits)
+
+
+def regroup(result: ScanResult, max_distance_bits: int) -> tuple[Group, ...]:
+    """cluster() + selection.choose_keeper(), sorted by reclaimable bytes (sizes of non-keepers) descending, then by
+    the reference's path. Raises ValueError beyond the distance the scan's pairs are complete for.
+
+    The per-image facts this needs (ranks, sizes, shapes, path order) are computed once per result and kept in
+    result.memo, so a slider move costs only the clustering of the pairs."""
+    if max_distance_bits > result.max_distance_bits:
+        raise ValueError(
+            f"pairs were collected up to {result.max_distance_bits} bits; rescan to group at {max_distance_bits}"
+        )
+    facts = result.memo.get("image_facts")
+    if facts is None:
+        facts = result.memo["image_facts"] = selection.ImageFacts.of(result.images)
+    stars = _stars(result.pairs, facts.rank, max_distance_bits)
+    starts = stars.bounds[:-1]
+    if not len(starts):
+        return ()
+    keeper = selection.keepers(stars.bounds, stars.image, facts)
+    reclaimable = np.add.reduceat(facts.size[stars.image], starts) - facts.size[keeper]
+    order = np.lexsort((facts.path_order[stars.image[starts]], -reclaimable)).tolist()
+    with _collector_paused():
+        members, keepers = _member_tuples(stars, result.hash_bits), keeper.tolist()
+        return tuple(map(Group, map(members.__getitem__, order), map(keepers.__getitem__, order)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Stars:
+    """Groups as flat rows, in the walk's order: group g is rows bounds[g]:bounds[g + 1], its reference first, then
+    its other members by (distance, rank)."""
+
+    bounds: np.ndarray
+    image: np.ndarray
+    distance: np.ndarray
+    identical: np.ndarray
+
+
+def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
+    """The star clustering of the module docstring, as array work (the walk: _walk), so that a slider move at a
+    million images takes seconds, not minutes."""
+    count = len(rank_of)
     keep = usable_pairs(pairs, max_distance_bits)
     left, right = pairs.left[keep].astype(np.int64), pairs.right[keep].astype(np.int64)
     distance, identical = pairs.distance_bits[keep].astype(np.int64), pairs.identical[keep]
 
-    node_of, node_count = _identical_nodes(len(rank_of), left[identical], right[identical])
+    node_of, node_count = _identical_nodes(count, left[identical], right[identical])
     node_size = np.bincount(node_of, minlength=node_count)
-    by_node = np.argsort(node_of * len(rank_of) + rank_of)  # each node's images, best rank first (ranks distinct)
-    bounds = np.concatenate([[0], np.cumsum(node_size)])
-    leader = np.zeros(len(rank_of), bool)
-    leader[by_node[bounds[:-1]]] = True  # the image that stands for its node (the reference if the node is one)
+    by_node = np.argsort(node_of * count + rank_of)  # each node's images, best rank first (ranks distinct)
+    leaders = by_node[np.cumsum(node_size) - node_size]  # the image that stands for its node
+    leader = np.zeros(count, bool)
+    leader[leaders] = True
 
     edge = leader[left] & leader[right]  # one edge per pair of nodes, between their leaders
     a, b, d = node_of[left[edge]], node_of[right[edge]], distance[edge]
     degree = np.bincount(a, weights=node_size[b], minlength=node_count)
     degree += np.bincount(b, weights=node_size[a], minlength=node_count) + node_size - 1
-    visit = np.lexsort((rank_of[by_node[bounds[:-1]]], -degree))
-    visit = visit[degree[visit] > 0].tolist()
+    visit = np.argsort((count - degree.astype(np.int64)) * count + rank_of[leaders])  # degree down, then rank up
+    visit = visit[degree[visit] > 0]
 
     src, dst, dist = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([d, d])
-    by_src = np.argsort(src, kind="stable")
-    dst, dist = dst[by_src], dist[by_src]
-    starts = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=node_count))]).tolist()
+    references, took, taken_by = _walk(visit, src, dst, node_count)
+    owner = np.full(node_count, -1, np.int64)  # the reference node that took each other node
+    owner[took] = taken_by
 
-    leaders, by_node, bounds = by_node[bounds[:-1]], by_node.tolist(), bounds.tolist()
-    sizes = node_size.tolist()
-    identical_rows = zip(left[identical].tolist(), right[identical].tolist(), distance[identical].tolist(), strict=True)
-    same_distance = {(i, j): dd for i, j, dd in identical_rows}
-    similarity = [similarity_percent(dd, hash_bits) for dd in range(hash_bits + 1)]
-    rank = rank_of.tolist()
-    taken = np.zeros(node_count, bool)
-    groups = []
-    for node in visit:
-        if taken[node]:
-            continue
-        taken[node] = True
-        neighbours = dst[starts[node] : starts[node + 1]]
-        free = ~taken[neighbours]
-        neighbours = neighbours[free]
-        taken[neighbours] = True
-        reference = int(leaders[node])
-        members = [
-            (same_distance.get((min(reference, t), max(reference, t)), 0), rank[t], t, True)
-            for t in by_node[bounds[node] + 1 : bounds[node + 1]]
-        ]
-        for other, dd, image in zip(
-            neighbours.tolist(),
-            dist[starts[node] : starts[node + 1]][free].tolist(),
-            leaders[neighbours].tolist(),
-            strict=True,
-        ):
-            if sizes[other] == 1:
-                members.append((dd, rank[image], image, False))
-            else:
-                members.extend((dd, rank[i], i, False) for i in by_node[bounds[other] : bounds[other + 1]])
-        if not members:
-            continue
-        members.sort()  # by distance, then rank (distinct)
-        groups.append(
-            (
-                Member(reference, 0, 100.0, False),
-                *(Member(image, dd, similarity[dd], same) for dd, _, image, same in members),
-            )
-        )
-    return groups
+    # every image's group (the position of its node's reference in the walk) and distance to that reference
+    group_of_node = np.full(node_count, -1, np.int64)
+    group_of_node[references] = np.arange(len(references))
+    is_reference = group_of_node >= 0
+    group_of_node[took] = group_of_node[owner[took]]
+    image_distance = np.zeros(count, np.int64)
+    taken_edge = owner[src] == dst  # the edge from each taken node to the reference that took it
+    image_distance[leaders[src[taken_edge]]] = dist[taken_edge]
+    image_distance = image_distance[leaders[node_of]]  # a taken node's images all share its leader's distance
+    twin = is_reference[node_of] & ~leader  # byte-identical to its group's reference
+    ti, tj, td = left[identical], right[identical], distance[identical]
+    twin_distance = np.zeros(count, np.int64)  # to the leader, if their pair is stored
+    twin_distance[tj[leader[ti]]] = td[leader[ti]]
+    twin_distance[ti[leader[tj]]] = td[leader[tj]]
+    image_distance[twin] = twin_distance[twin]
+    group = group_of_node[node_of]
+    grouped = np.flatnonzero(group >= 0)
+    size = np.bincount(group[grouped], minlength=len(references))
+    grouped = grouped[size[group[grouped]] >= 2]  # a reference whose neighbours were all taken stays alone
+    is_ref_image = leader[grouped] & is_reference[node_of[grouped]]
+    # by group, the reference first, then by distance (< 256), then rank (< count)
+    key = ((group[grouped] * 2 + ~is_ref_image) * 256 + image_distance[grouped]) * count + rank_of[grouped]
+    rows = grouped[np.argsort(key)]
+    groups = np.bincount(group[rows])
+    return _Stars(np.concatenate([[0], np.cumsum(groups[groups > 0])]), rows, image_distance[rows], twin[rows])
 
 
-def regroup(result: ScanResult, max_distance_bits: int) -> tuple[Group, ...]:
-    """cluster() + selection.choose_keeper(), sorted by reclaimable bytes (sizes of non-keepers) descending, then by
-    the reference's path. Raises ValueError beyond the distance the scan's pairs are complete for."""
-    if max_distance_bits > result.max_distance_bits:
-        raise ValueError(
-            f"pairs were collected up to {result.max_distance_bits} bits; rescan to group at {max_distance_bits}"
-        )
-    images = result.images
-    rank = selection.quality_rank(images)
-    size = [image.file.size_bytes for image in images]
-    ordered = []
-    with _collector_paused():
-        for members in cluster(result.pairs, rank, max_distance_bits, result.hash_bits):
-            indices = [m.image for m in members]
-            keeper = selection.choose_keeper(indices, images, rank)
-            reclaimable = sum(size[i] for i in indices) - size[keeper]
-            ordered.append((-reclaimable, images[indices[0]].path, Group(members, keeper)))
-    ordered.sort(key=lambda row: row[:2])
-    return tuple(group for _, _, group in ordered)
+def _walk(visit: np.ndarray, src: np.ndarray, dst: np.ndarray, node_count: int):
+    """Step 3 of the module docstring: (reference nodes in visit order, nodes taken, the reference that took each).
+    src/dst: every edge, both ways.
+
+    Walking the order, a node becomes a reference exactly when none of its neighbours earlier in the walk is one, and
+    a taken node goes to the earliest reference among its neighbours. So the walk is settled in rounds of array
+    work, each settling every node whose earlier neighbours are all settled; a long chain of nodes each waiting for
+    the one before (a burst of frames, each like the next) is finished by walking what is left one node at a time."""
+    position = np.full(node_count, len(visit), np.int64)
+    position[visit] = np.arange(len(visit))
+    forward = position[src] < position[dst]
+    earlier, later = src[forward], dst[forward]  # each edge once, from the node walked first
+    by_later = np.argsort(later, kind="stable")
+    earlier, later = earlier[by_later], later[by_later]
+    state = np.zeros(node_count, np.int8)  # 0 open, 1 reference, 2 taken
+    state[visit] = _REFERENCE
+    state[later] = _OPEN  # a visited node with no earlier neighbour is a reference from the start
+    u, v = earlier, later
+    for _ in range(_WALK_ROUNDS):
+        if not len(v):
+            break
+        seen = state[u]
+        first = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
+        waiting = v[first]
+        by_reference = np.logical_or.reduceat(seen == _REFERENCE, first)
+        by_open = np.logical_or.reduceat(seen == _OPEN, first)
+        state[waiting[by_reference]] = _TAKEN
+        state[waiting[~by_reference & ~by_open]] = _REFERENCE
+        live = (state[v] == _OPEN) & (seen != _TAKEN)
+        u, v = u[live], v[live]
+    if len(v):  # what the rounds left: the plain walk over those nodes, in visit order
+        waiting, first = np.unique(v, return_index=True)
+        bounds = np.append(first, len(v)).tolist()
+        sources, states = u.tolist(), state.tolist()
+        for k in np.argsort(position[waiting]).tolist():
+            node = int(waiting[k])
+            near = sources[bounds[k] : bounds[k + 1]]
+            states[node] = _TAKEN if any(states[n] == _REFERENCE for n in near) else _REFERENCE
+        state = np.array(states, np.int8)
+    taken = (state[later] == _TAKEN) & (state[earlier] == _REFERENCE)  # a taken node's earlier references
+    u, v = earlier[taken], later[taken]
+    pick = np.lexsort((position[u], v))
+    u, v = u[pick], v[pick]
+    head = np.ones(len(v), bool)
+    head[1:] = v[1:] != v[:-1]
+    return visit[state[visit] == _REFERENCE], v[head], u[head]
+
+
+_OPEN, _REFERENCE, _TAKEN = 0, 1, 2
+_WALK_ROUNDS = 32  # bench_regroup.py needs at most 13 (1M clustered images, thresholds 6-18); a chain needs more
+
+
+def _member_tuples(stars: _Stars, hash_bits: int) -> list[tuple[Member, ...]]:
+    """Each group's Members; a group's reference is 100 % alike and identical to nothing."""
+    similarity = np.array([similarity_percent(d, hash_bits) for d in range(hash_bits + 1)])
+    percent = similarity[stars.distance]
+    percent[stars.bounds[:-1]] = 100.0
+    rows = zip(stars.image.tolist(), stars.distance.tolist(), percent.tolist(), stars.identical.tolist(), strict=True)
+    members = list(map(tuple.__new__, itertools.repeat(Member), rows))
+    bounds = stars.bounds.tolist()
+    return list(map(tuple, map(members.__getitem__, map(slice, bounds[:-1], bounds[1:]))))
 
 
 @contextlib.contextmanager

@@ -22,7 +22,9 @@ never marked, even when it is not the keeper.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,20 +50,82 @@ STANDARD_RATIOS = (1.0, 5 / 4, 4 / 3, 3 / 2, 16 / 10, 16 / 9, 2.0, 21 / 9)
 
 def quality_rank(images: Sequence[ImageRecord]) -> list[int]:
     """Rank of each image in keep-best order (0 = best; see the module docstring). Deterministic."""
-    files = [image.file for image in images]
-    fingerprints = [image.fingerprint for image in images]
-    paths = [f.path for f in files]
-    keys = (  # np.lexsort: the last key is the primary one
-        np.array(paths, dtype=str),
-        np.fromiter(map(len, paths), np.int64, len(paths)),
-        np.fromiter((f.mtime_ns for f in files), np.int64, len(files)),
-        np.fromiter((FORMAT_QUALITY.get(fp.format.upper(), UNKNOWN_FORMAT_QUALITY) for fp in fingerprints), np.int64),
-        -np.fromiter((f.size_bytes for f in files), np.int64, len(files)),
-        -np.fromiter((fp.width * fp.height for fp in fingerprints), np.int64, len(fingerprints)),
-    )
-    rank = np.empty(len(images), np.int64)
-    rank[np.lexsort(keys)] = np.arange(len(images))
-    return rank.tolist()
+    return ImageFacts.of(images).rank.tolist()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What keep-best and regrouping need of every image, as arrays: built once per scan result (grouping.regroup
+    keeps them in ScanResult.memo), as reading a million images' attributes takes seconds."""
+
+    rank: np.ndarray  # int64 quality_rank
+    size: np.ndarray  # int64 file bytes
+    ratio: np.ndarray  # float64 long side over short side (_ratio)
+    pixels: np.ndarray  # int64 width x height
+    protected: np.ndarray  # bool
+    path_order: np.ndarray  # int64 position of the path in sorted order
+
+    @classmethod
+    def of(cls, images: Sequence[ImageRecord]) -> ImageFacts:
+        count = len(images)
+        files = [image.file for image in images]
+        fingerprints = [image.fingerprint for image in images]
+        paths = [f.path for f in files]
+        path_order = np.empty(count, np.int64)
+        path_order[sorted(range(count), key=paths.__getitem__)] = np.arange(count)
+        size = np.fromiter((f.size_bytes for f in files), np.int64, count)
+        width = np.fromiter((fp.width for fp in fingerprints), np.int64, count)
+        height = np.fromiter((fp.height for fp in fingerprints), np.int64, count)
+        keys = (  # np.lexsort: the last key is the primary one
+            path_order,
+            np.fromiter(map(len, paths), np.int64, count),
+            np.fromiter((f.mtime_ns for f in files), np.int64, count),
+            np.fromiter((FORMAT_QUALITY.get(fp.format.upper(), UNKNOWN_FORMAT_QUALITY) for fp in fingerprints),
+                        np.int64, count),
+            -size,
+            -(width * height),
+        )  # fmt: skip
+        rank = np.empty(count, np.int64)
+        rank[np.lexsort(keys)] = np.arange(count)
+        ratio = np.maximum(width, height) / np.maximum(1, np.minimum(width, height))
+        protected = np.fromiter((f.protected for f in files), bool, count)
+        return cls(rank, size, ratio, width * height, protected, path_order)
+
+
+def keepers(bounds: np.ndarray, members: np.ndarray, facts: ImageFacts) -> np.ndarray:
+    """choose_keeper() of every group at once (group g: members[bounds[g]:bounds[g + 1]], in member order), as
+    array work: the usual ratio is counted over each group's distinct ratios, as _usual_ratio does."""
+    starts, size = bounds[:-1], np.diff(bounds)
+    group = np.repeat(np.arange(len(starts)), size)
+    rows = np.arange(len(members))
+    rank, ratio, protected = facts.rank[members], facts.ratio[members], facts.protected[members]
+    pixels = facts.pixels[members]
+    candidate = protected | ~np.logical_or.reduceat(protected, starts)[group]
+    best = np.lexsort((rank, ~candidate, group))[starts]  # the best-ranked candidate row of each group
+
+    by_value = np.lexsort((rows, ratio, group))  # each group's distinct ratios, each from its first member
+    first = np.ones(len(rows), bool)
+    first[1:] = (group[by_value][1:] != group[by_value][:-1]) | (ratio[by_value][1:] != ratio[by_value][:-1])
+    value_row = by_value[first]
+    value_group, value_ratio = group[value_row], ratio[value_row]
+    value_count = np.diff(np.append(np.flatnonzero(first), len(rows)))
+    per_group = np.bincount(value_group, minlength=len(starts))
+    value_start = np.cumsum(per_group) - per_group
+    width = per_group[value_group]  # every distinct ratio against every one of its group
+    a = np.repeat(np.arange(len(value_row)), width)
+    b = value_start[value_group[a]] + np.arange(len(a)) - np.repeat(np.cumsum(width) - width, width)
+    same = _same_shape(value_ratio[a], value_ratio[b])
+    alike = np.bincount(a, weights=value_count[b] * same, minlength=len(value_row))  # members of each one's shape
+    most = np.maximum.reduceat(alike, value_start)
+    standard = np.array(STANDARD_RATIOS)
+    off_standard = (np.abs(value_ratio[:, None] - standard) / standard).min(axis=1)
+    tied = alike == most[value_group]
+    usual = value_ratio[np.lexsort((value_row, off_standard, ~tied, value_group))[value_start]]
+
+    fits = candidate & _same_shape(ratio, usual[group]) & (pixels >= CLOSE_PIXELS * pixels[best][group])
+    fitting = np.lexsort((rank, ~fits, group))[starts]
+    plain = ((most < 2) & (size > 2)) | _same_shape(ratio[best], usual) | ~fits[fitting]
+    return members[np.where(plain, best, fitting)]
 
 
 def choose_keeper(members: Sequence[int], images: Sequence[ImageRecord], rank: Sequence[int]) -> int:
@@ -94,12 +158,14 @@ def _same_shape(a: float, b: float) -> bool:
 
 
 def _usual_ratio(ratios: Sequence[float]) -> float | None:
-    """The shape most members share; ties go to the shape nearer a standard photo ratio; None if all differ."""
-    counts = [sum(_same_shape(r, other) for other in ratios) for r in ratios]
-    most = max(counts)
+    """The shape most members share; ties go to the shape nearer a standard photo ratio; None if all differ.
+    Counted over the distinct ratios (few, however many members), in the order they first appear."""
+    distinct = Counter(ratios)
+    counts = {r: sum(n for other, n in distinct.items() if _same_shape(r, other)) for r in distinct}
+    most = max(counts.values())
     if most < 2 and len(ratios) > 2:
         return None
-    tied = [r for r, c in zip(ratios, counts, strict=True) if c == most]
+    tied = [r for r, c in counts.items() if c == most]
     return min(tied, key=lambda r: min(abs(r - s) / s for s in STANDARD_RATIOS))
 
 

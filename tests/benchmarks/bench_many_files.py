@@ -1,89 +1,143 @@
-"""A scan of many tiny images: bounded memory, no file handle leak.
+"""A scan of many small images through the real CLI: time per phase, images/s, peak RSS, groups, no fd leak.
 
-    /work/venv/bin/python tests/benchmarks/bench_many_files.py --files 50000
+    PYTHONPATH=. /work/main/.venv/bin/python tests/benchmarks/bench_many_files.py --files 100000 \
+        --dir /work/data/many-100k [--source DIR]
 
-Writes FILES tiny PNG/JPEG pictures (every tenth a byte copy of the one before, every tenth+1 a resized copy) in
-folders of 1,000, then runs run_scan twice (cold, then from the cache) and regroup. Reports elapsed time, peak RSS
-(resource.getrusage) and the open file descriptors (/proc/self/fd) before and after; exits 1 on an fd leak.
+Writes FILES small pictures (64-128 px, PNG or JPEG) in folders of 1,000, unless DIR already holds them (kept
+between runs: writing 100k takes minutes). Of every ten: an original, a byte copy of it, a resized and re-encoded
+copy, a mirrored copy, a cropped copy, and five unrelated originals. Then runs `dupfinder scan DIR` twice in a
+fresh process each (cold cache, then warm) on a pseudo-terminal, so the progress bar shows and each phase's start is
+timed from it; reports the phases, images/s, the process's peak RSS (getrusage of the child) and the groups found.
+`--source DIR` runs another checkout's code (e.g. a baseline), else this one's. In-process run_scan is also checked
+for a file handle leak (exit 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import pty
 import random
-import resource
-import shutil
+import re
+import select
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
-from dupfinder.core.grouping import regroup
-from dupfinder.core.options import Preset, ScanOptions, preset_distance
-from dupfinder.core.scanner import run_scan
-
-
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+STAGES = ("Finding files", "Fingerprinting", "Comparing", "Confirming matches", "Grouping")
 
 
 def make_files(folder: Path, count: int) -> None:
     rng = random.Random(7)
+    original = None
     for n in range(count):
         sub = folder / f"{n // 1000:03d}"
         if n % 1000 == 0:
             sub.mkdir(parents=True, exist_ok=True)
-        path = sub / f"img{n:06d}.png"
-        first = sub / f"img{n - n % 10:06d}.png"  # the picture written at n % 10 == 0
-        if n % 10 == 1:
-            shutil.copy2(first, path)
+        kind = n % 10
+        path = sub / f"img{n:06d}"
+        if kind == 0 or kind >= 5:  # an original: smooth random blobs, detail at every scale
+            width = rng.randint(64, 128)
+            height = rng.randint(48, 128)
+            noise = Image.frombytes("RGB", (8, 6), rng.randbytes(8 * 6 * 3)).resize((width // 2, height // 2))
+            fine = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+            picture = Image.blend(noise.resize((width, height), Image.Resampling.BICUBIC), fine, 0.15)
+            suffix = ".png" if rng.random() < 0.3 else ".jpg"
+            picture.save(path.with_suffix(suffix), quality=92)
+            if kind == 0:
+                original = (picture, path.with_suffix(suffix))
             continue
-        if n % 10 == 2:
-            with Image.open(first) as im:
-                im.resize((16, 12)).save(path.with_suffix(".jpg"), quality=90)
-            continue
-        noise = Image.frombytes("RGB", (8, 6), rng.randbytes(8 * 6 * 3))  # unrelated pictures, unrelated hashes
-        noise.resize((32, 24), Image.Resampling.BICUBIC).save(path)
+        picture, first = original
+        if kind == 1:
+            path.with_suffix(first.suffix).write_bytes(first.read_bytes())
+        elif kind == 2:
+            picture.resize((picture.width * 3 // 4, picture.height * 3 // 4)).save(path.with_suffix(".jpg"), quality=80)
+        elif kind == 3:
+            ImageOps.mirror(picture).save(path.with_suffix(".jpg"), quality=90)
+        else:
+            w, h = picture.size
+            picture.crop((w // 12, h // 12, w - w // 12, h - h // 12)).save(path.with_suffix(".jpg"), quality=90)
+
+
+def run_cli(source: Path, folder: Path, cache: Path) -> dict:
+    """`dupfinder scan` in a child process on a pty: phase start times (from the progress bar), wall, peak RSS."""
+    master, slave = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(source), LANG="C", LC_ALL="C", LANGUAGE="en", COLUMNS="120")
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dupfinder", "scan", str(folder), "--cache", str(cache), "--quiet"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tempfile.gettempdir(),
+    )  # fmt: skip
+    os.close(slave)
+    seen: dict[str, float] = {}
+    chunks = []
+    stdout = child.stdout
+    while True:
+        ready, _, _ = select.select([master, stdout], [], [], 1.0)
+        if master in ready:
+            try:
+                text = os.read(master, 65536).decode("utf-8", "replace")
+            except OSError:
+                text = ""
+            for stage in STAGES:
+                if stage not in seen and stage in text:
+                    seen[stage] = time.monotonic() - started
+        if stdout in ready:
+            data = stdout.read1(65536)
+            if not data:
+                break
+            chunks.append(data)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.monotonic() - started
+    os.close(master)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    groups = re.search(r"Groups: ([\d,]+)", out)
+    return {"wall": wall, "phases": seen, "rss_mb": usage.ru_maxrss / 1024, "summary": out.strip().splitlines()[-3:],
+            "groups": groups.group(1) if groups else "?", "rc": os.waitstatus_to_exitcode(status)}  # fmt: skip
+
+
+def fd_leak_check(folder: Path) -> bool:
+    from dupfinder.core.options import ScanOptions
+    from dupfinder.core.scanner import run_scan
+
+    with tempfile.TemporaryDirectory(prefix="dupfinder-many-") as temp:
+        before = len(os.listdir("/proc/self/fd"))
+        run_scan(ScanOptions(roots=(str(folder),), cache_path=str(Path(temp) / "cache.sqlite3"), confirm=False))
+        after = len(os.listdir("/proc/self/fd"))
+    print(f"in-process hash-only scan: open fds {before} before, {after} after")
+    return after <= before
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=50_000)
-    parser.add_argument("--dir", type=Path, help="reuse (or create) the pictures here instead of a temp folder")
+    parser.add_argument("--files", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path, required=True, help="the pictures (written there once, then reused)")
+    parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[2])
+    parser.add_argument("--skip-fd-check", action="store_true")
     args = parser.parse_args()
+    done = args.dir.with_name(args.dir.name + ".complete")
+    if not done.exists() or done.read_text().strip() != str(args.files):
+        started = time.monotonic()
+        make_files(args.dir, args.files)
+        done.write_text(f"{args.files}\n")
+        print(f"wrote {args.files:,} files in {time.monotonic() - started:.1f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="dupfinder-many-") as temp:
-        folder = args.dir or Path(temp) / "pictures"
-        if not folder.is_dir() or not any(folder.iterdir()):
-            started = time.monotonic()
-            make_files(folder, args.files)
-            print(f"wrote {args.files:,} files in {time.monotonic() - started:.1f} s")
-        options = ScanOptions(roots=(str(folder),), cache_path=str(Path(temp) / "cache.sqlite3"))
-        fds_before, rss_before = open_fds(), peak_rss_mb()
-        print(f"before: {fds_before} open fds, peak RSS {rss_before:.0f} MB")
-        for label in ("cold", "cached"):
-            started = time.monotonic()
-            result = run_scan(options)
-            scanned = time.monotonic() - started
-            started = time.monotonic()
-            groups = regroup(result, preset_distance(Preset.NORMAL, options.hash_kind))
-            grouped = time.monotonic() - started
-            print(
-                f"{label}: {len(result.images):,} images ({result.stats.images_from_cache:,} from cache), "
-                f"{len(result.problems)} problems, {len(result.pairs):,} pairs, {len(groups):,} groups; "
-                f"run_scan {scanned:.1f} s ({len(result.images) / scanned:,.0f}/s), regroup {grouped:.2f} s; "
-                f"peak RSS {peak_rss_mb():.0f} MB, open fds {open_fds()}"
-            )
-        del result, groups
-        fds_after = open_fds()
-    print(f"after: {fds_after} open fds (before: {fds_before}); peak RSS {peak_rss_mb():.0f} MB")
-    return 0 if fds_after <= fds_before else 1
+        cache = Path(temp) / "cache.sqlite3"
+        for label in ("cold", "warm"):
+            run = run_cli(args.source, args.dir, cache)
+            phases = run["phases"]
+            marks = [*sorted(phases.items(), key=lambda kv: kv[1]), ("end", run["wall"])]
+            spans = ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in itertools.pairwise(marks))
+            print(f"{label}: wall {run['wall']:.1f} s ({args.files / run['wall']:,.0f} images/s), "
+                  f"peak RSS {run['rss_mb']:.0f} MB, {run['groups']} groups, rc {run['rc']}", flush=True)  # fmt: skip
+            print(f"  phases: {spans}", flush=True)
+            print("  " + " | ".join(run["summary"]), flush=True)
+    return 0 if args.skip_fd_check or fd_leak_check(args.dir) else 1
 
 
 if __name__ == "__main__":

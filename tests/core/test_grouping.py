@@ -7,9 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from dupfinder.core.grouping import cluster, find_pairs, regroup
-from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Pairs, ScanResult
+from dupfinder.core import grouping
+from dupfinder.core.grouping import cluster, find_pairs, regroup, usable_pairs
+from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
 from dupfinder.core.progress import CancelToken, ScanCancelled, ScanStage
+from dupfinder.core.selection import choose_keeper, quality_rank
 
 
 def _brute_pairs(hashes, digests, r):
@@ -245,3 +247,125 @@ def test_a_turned_match_must_hold_in_every_part_for_the_same_turn():
     assert [(int(a), int(b), int(d)) for a, b, d in zip(pairs.left, pairs.right, pairs.distance_bits, strict=True)] == [
         (0, 1, 1)
     ]
+
+
+def _reference_groups(result, t):
+    """The module docstring's rules taken literally, with dicts and sets: what cluster() and regroup() must equal."""
+    images, pairs = result.images, result.pairs
+    rank = quality_rank(images)
+    links, same = {}, {}
+    for row in np.flatnonzero(usable_pairs(pairs, t)).tolist():
+        i, j, d = int(pairs.left[row]), int(pairs.right[row]), int(pairs.distance_bits[row])
+        links.setdefault(i, {})[j] = links.setdefault(j, {})[i] = d
+        if pairs.identical[row]:
+            same[(i, j)] = d
+    node = list(range(len(images)))  # byte-identical images share a node (components of the identical pairs)
+    changed = True
+    while changed:
+        changed = False
+        for i, j in same:
+            low = min(node[i], node[j])
+            if node[i] != low or node[j] != low:
+                node[i] = node[j] = low
+                changed = True
+    members = {}
+    for i in sorted(range(len(images)), key=rank.__getitem__):
+        members.setdefault(node[i], []).append(i)
+    leader = {n: m[0] for n, m in members.items()}
+    near = {n: {node[j]: d for j, d in links.get(leader[n], {}).items() if j == leader[node[j]]} for n in members}
+    degree = {n: sum(len(members[o]) for o in near[n]) + len(members[n]) - 1 for n in members}
+    walk = sorted((n for n in members if degree[n] > 0), key=lambda n: (-degree[n], rank[leader[n]]))
+    taken, clusters = set(), []
+    for n in walk:
+        if n in taken:
+            continue
+        taken.add(n)
+        ref = leader[n]
+        rows = [(same.get((min(ref, i), max(ref, i)), 0), rank[i], i, True) for i in members[n][1:]]
+        for other, d in near[n].items():
+            if other not in taken:
+                taken.add(other)
+                rows += [(d, rank[i], i, False) for i in members[other]]
+        if rows:
+            rows.sort()
+            others = (Member(i, d, 100 * (1 - d / 64), s) for d, _, i, s in rows)
+            clusters.append((Member(ref, 0, 100.0, False), *others))
+    groups = []
+    for c in clusters:
+        keeper = choose_keeper([m.image for m in c], images, rank)
+        reclaimable = sum(images[m.image].file.size_bytes for m in c) - images[keeper].file.size_bytes
+        groups.append((-reclaimable, images[c[0].image].path, Group(c, keeper)))
+    groups.sort(key=lambda row: row[:2])
+    return clusters, tuple(g for _, _, g in groups)
+
+
+def _random_result(rng):
+    count = rng.randrange(2, 70)
+    shapes = [(400, 300), (300, 400), (408, 300), (440, 300), (400, 302), (200, 150), (100, 100), (101, 100)]
+    images = tuple(
+        ImageRecord(
+            FileEntry(f"/r/{rng.choice('abc')}{k:03d}.jpg", rng.choice([100, 200, 300]), rng.randrange(3), 1, k,
+                      rng.random() < 0.08),
+            Fingerprint(*rng.choice(shapes), rng.choice(["JPEG", "PNG"]), 0, 0, 0, 0),
+        )
+        for k in range(count)
+    )  # fmt: skip
+    digest = [rng.randrange(count) if rng.random() < 0.25 else None for _ in range(count)]
+    rows = {}
+    for _ in range(rng.randrange(0, 4 * count)):
+        i, j = sorted(rng.sample(range(count), 2))
+        rows[(i, j)] = (rng.randrange(19), False)
+    for i in range(count):
+        for j in range(i + 1, count):
+            if digest[i] is not None and digest[i] == digest[j]:
+                rows[(i, j)] = (rng.choice([0, 0, 3]), True)
+    keys = sorted(rows)
+    n = len(keys)
+    arrays = (
+        np.array([k[0] for k in keys], np.int32).reshape(n),
+        np.array([k[1] for k in keys], np.int32).reshape(n),
+        np.array([rows[k][0] for k in keys], np.uint8).reshape(n),
+        np.array([rows[k][1] for k in keys], bool),
+    )
+    measured = {}
+    if rng.random() < 0.6:
+        measured = {
+            "verdict": np.array([rng.randrange(6) for _ in keys], np.uint8),
+            "route": np.array([rng.randrange(4) for _ in keys], np.uint8),
+            "kept_left": np.array([rng.choice([1.0, 0.9]) for _ in keys], np.float32),
+            "kept_right": np.ones(n, np.float32), "angle": np.array([rng.choice([0.0, 5.0]) for _ in keys], np.float32),
+        }  # fmt: skip
+    return ScanResult(("/r",), (), images, (), Pairs(*arrays, **measured), "phash+dhash", 64, 18)
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_cluster_and_regroup_equal_a_literal_reference_on_random_pairs(seed):
+    rng = random.Random(seed)
+    result = _random_result(rng)
+    rank = quality_rank(result.images)
+    for t in (4, 8, 12, 14, 18):
+        clusters, groups = _reference_groups(result, t)
+        assert cluster(result.pairs, rank, t, 64) == clusters
+        assert regroup(result, t) == groups  # the second and later calls use the result's memo
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 2])
+def test_the_walk_finished_one_node_at_a_time_gives_the_same_groups(monkeypatch, rounds):
+    """The rounds of array work may stop early (a long chain of frames); the plain walk must finish it alike."""
+    monkeypatch.setattr(grouping, "_WALK_ROUNDS", rounds)
+    for seed in range(40):
+        result = _random_result(random.Random(1000 + seed))
+        for t in (8, 14):
+            assert regroup(result, t) == _reference_groups(result, t)[1]
+
+
+def test_a_long_chain_of_frames_groups_as_the_reference_does():
+    """Frames each like the next, ranked along the chain: each node waits for the one before it."""
+    count = 300
+    images = tuple(_record(f"/r/frame{k:04d}.jpg", mtime_ns=k) for k in range(count))
+    left = np.arange(count - 1, dtype=np.int32)
+    pairs = Pairs(left, left + 1, np.full(count - 1, 4, np.uint8), np.zeros(count - 1, bool))
+    result = ScanResult(("/r",), (), images, (), pairs, "phash", 64, 16)
+    groups = regroup(result, 8)
+    assert groups == _reference_groups(result, 8)[1]
+    assert len(groups) > 4 * grouping._WALK_ROUNDS  # each reference waited for the one before: past the rounds

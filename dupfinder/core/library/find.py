@@ -201,8 +201,8 @@ def proposals(query: Fingerprint, tables: HashTables, threshold: int) -> np.ndar
     if window_p is not None and window_d is not None:
         hit |= (bits(window_p, query.phash) <= WINDOW_RADIUS_BITS).any(axis=1)
         if len(query.window_phash) == window_p.shape[1]:
-            same_p = np.bitwise_count(window_p ^ np.array(query.window_phash, np.uint64)[None, :])
-            same_d = np.bitwise_count(window_d ^ np.array(query.window_dhash, np.uint64)[None, :])
+            same_p = np.bitwise_count(window_p ^ query.window_phash.array[None, :])
+            same_d = np.bitwise_count(window_d ^ query.window_dhash.array[None, :])
             hit |= ((same_p <= PARTIAL_RADIUS_BITS) & (same_d <= PARTIAL_DHASH_BITS)).any(axis=1)
     return np.flatnonzero(hit)
 

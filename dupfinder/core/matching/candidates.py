@@ -27,7 +27,7 @@ import numpy as np
 from dupfinder.core.grouping import find_pairs, pairs_for_parts
 from dupfinder.core.hamming import pairs_between
 from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS
-from dupfinder.core.models import ImageRecord, Route
+from dupfinder.core.models import Hashes, ImageRecord, Route
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
 TURNED_RADIUS_BITS = 12  # pHash and dHash of a turned picture against an upright one
@@ -146,18 +146,7 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
 def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
     """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a row that matches
     nothing (their own upright pHash would; a row of all-ones/zeros is as good as absent at these radii)."""
-    lengths = {len(getattr(im.fingerprint, name)) for im in images}
-    width = max(lengths, default=0)
-    if not width:
-        return None
-    table = np.zeros((len(images), width), np.uint64)
-    mask = np.zeros((len(images), width), bool)
-    for i, im in enumerate(images):
-        values = getattr(im.fingerprint, name)
-        if len(values) == width:
-            table[i] = values
-            mask[i] = True
-    return np.ma.masked_array(table, ~mask) if not mask.all() else table
+    return Hashes.table([getattr(im.fingerprint, name) for im in images])
 
 
 def _search(query_p, query_d, phash, dhash, radius, dhash_radius, tick):
