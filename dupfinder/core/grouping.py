@@ -241,7 +241,8 @@ def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.nda
         which = np.repeat(np.arange(len(rows)), twins)
         offset = np.arange(int(twins.sum())) - np.repeat(np.cumsum(twins) - twins, twins)
         keys = _pair_keys(twin_other[starts[a][which] + offset], b[which], count)
-        hit = np.isin(keys, near_keys)
+        at = np.minimum(np.searchsorted(near_keys, keys), len(near_keys) - 1)
+        hit = near_keys[at] == keys
         found[rows[which[hit]]] = True
     return found
 
