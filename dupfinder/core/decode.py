@@ -96,15 +96,23 @@ class DecodedImage:
     height: int
     format: str  # Pillow's format name
     taken: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
+    view: Image.Image | None = None  # decode_view's picture when asked for and this decode made it too (upright)
 
 
 def decode_for_hashing(
-    path: str, identity: tuple[int, int] | None = None, budget: MemoryBudget = DECODE_BUDGET
+    path: str,
+    identity: tuple[int, int] | None = None,
+    budget: MemoryBudget = DECODE_BUDGET,
+    *,
+    view_side: int | None = None,
 ) -> DecodedImage:
     """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image.
 
-    `identity` is the (dev, ino) discovery found: another file at the path is refused, not decoded."""
-    return _decoded(path, identity, budget, NORMALISED_SIZE, _hashing_square)
+    `identity` is the (dev, ino) discovery found: another file at the path is refused, not decoded. With
+    `view_side`, the DecodedImage also holds decode_view(path, view_side), the very same pixels, when that view
+    comes from this decode (a JPEG DCT-scaled alike for both, or a format decoded whole): the second measure then
+    need not decode the file again."""
+    return _decoded(path, identity, budget, NORMALISED_SIZE, _hashing_square, view_side)
 
 
 def decode_view(
@@ -114,7 +122,11 @@ def decode_view(
 
     JPEGs are DCT-scaled to the nearest scale that covers half the side (as much as the features need). Opened,
     bounded in memory and checked as decode_for_hashing does (the same FingerprintError on failure)."""
-    return _decoded(path, identity, budget, max(1, side // 2), lambda grey: _fitted(grey, side)).image
+    return _decoded(path, identity, budget, _view_draft_side(side), lambda grey: _fitted(grey, side)).image
+
+
+def _view_draft_side(side: int) -> int:
+    return max(1, side // 2)
 
 
 def _hashing_square(grey: Image.Image) -> Image.Image:
@@ -126,7 +138,7 @@ def _fitted(grey: Image.Image, side: int) -> Image.Image:
     return grey.copy()
 
 
-def _decoded(path, identity, budget, draft_side, shrink) -> DecodedImage:
+def _decoded(path, identity, budget, draft_side, shrink, view_side=None) -> DecodedImage:
     head = b""
     with _warnings_caught() as caught:
         try:
@@ -135,7 +147,7 @@ def _decoded(path, identity, budget, draft_side, shrink) -> DecodedImage:
                     raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
                 head = fp.read(16)
                 fp.seek(0)
-                decoded = _decode(fp, path, head, budget, draft_side, shrink)
+                decoded = _decode(fp, path, head, budget, draft_side, shrink, view_side)
         except FingerprintError as exc:
             raise _with_warnings(exc, caught) from exc
         except DECODE_ERRORS as exc:
@@ -145,12 +157,14 @@ def _decoded(path, identity, budget, draft_side, shrink) -> DecodedImage:
     return decoded
 
 
-def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, shrink) -> DecodedImage:
+def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, shrink, view_side) -> DecodedImage:
     """Load at the smallest scale that still covers draft_side (JPEG DCT scaling), within the memory budget, and
-    `shrink` the grey picture before the full-size pixels go."""
+    `shrink` the grey picture (and fit the view, when it is this decode's) before the full-size pixels go."""
+    view = None
     with _open_image(fp, path, head) as im:
         width, height = im.size
         fmt = im.format or "unknown"
+        same_view = view_side is not None and _same_draft(im, draft_side, _view_draft_side(view_side))
         im.draft("L", (draft_side, draft_side))
         need = decode_bytes(im, (width, height))
         if need > budget.total_bytes:
@@ -163,16 +177,34 @@ def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, s
             try:
                 im.load()
                 orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
-                small = shrink(to_grey(im))
+                grey = to_grey(im)
+                small = shrink(grey)
+                if same_view:
+                    view = _fitted(grey, view_side)
             finally:
                 im.close()  # the full-size pixels are freed, and given back, before the budget is
                 give_back(need)
     if orientation in _TRANSPOSE:
         # Resizing is axis-aligned, so turning the small square equals turning the full image first.
         small = small.transpose(_TRANSPOSE[orientation])
+        view = None if view is None else view.transpose(_TRANSPOSE[orientation])
         if orientation >= 5:
             width, height = height, width
-    return DecodedImage(small, width, height, fmt, taken)
+    return DecodedImage(small, width, height, fmt, taken, view)
+
+
+def _same_draft(im: Image.Image, side: int, other_side: int) -> bool:
+    """Whether drafting `im` to `side` and to `other_side` decodes the same pixels: JPEG scales by the largest
+    of 1/8, 1/4, 1/2, 1 that keeps both dimensions at least the side asked for (Pillow's draft rule); formats
+    without a draft of their own decode whole either way; others (HEIF's thumbnails) are not assumed to."""
+    if isinstance(im, JpegImagePlugin.JpegImageFile):
+        return _jpeg_scale(im.size, side) == _jpeg_scale(im.size, other_side)
+    return type(im).draft is Image.Image.draft
+
+
+def _jpeg_scale(size: tuple[int, int], side: int) -> int:
+    fits = min(size[0] // side, size[1] // side)
+    return next(scale for scale in (8, 4, 2, 1) if fits >= scale or scale == 1)
 
 
 def _open_image(fp, path: str, head: bytes) -> Image.Image:

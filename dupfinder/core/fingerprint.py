@@ -16,6 +16,7 @@ like decoding does (a FIFO put in a photo's place must not hang the scan).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -23,6 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import imagehash
 import numpy as np
@@ -34,6 +36,9 @@ from dupfinder.core.matching.windows import WINDOW_RECIPE, picture_detail, windo
 from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanCancelled, ScanStage
 from dupfinder.core.reading import open_photo
+
+if TYPE_CHECKING:  # not at run time: fingerprinting (also on Dask workers) needs no OpenCV
+    from dupfinder.core.matching.stash import ViewStash
 
 __all__ = [
     "FINGERPRINT_RECIPE",
@@ -80,9 +85,15 @@ _POLL_S = 0.1  # how often the collector looks at the cancel token and the clock
 _WINDOW_PER_WORKER = 4  # files queued or running per worker: keeps memory flat for any number of files
 
 
-def fingerprint_file(path: str, identity: tuple[int, int] | None = None) -> Fingerprint:
-    """Decode `path` (the file of that (dev, ino) if given) and hash it; raises FingerprintError when it cannot."""
-    decoded = decode_for_hashing(path, identity)
+def fingerprint_file(path: str, identity: tuple[int, int] | None = None, stash: ViewStash | None = None) -> Fingerprint:
+    """Decode `path` (the file of that (dev, ino) if given) and hash it; raises FingerprintError when it cannot.
+    `stash`: where to keep the second measure's view of the picture when this decode gives it (matching.stash)."""
+    if stash is None:
+        decoded = decode_for_hashing(path, identity)
+    else:
+        decoded = decode_for_hashing(path, identity, view_side=stash.side)
+        if decoded.view is not None:
+            stash.put(path, decoded.view)
     small = decoded.image
     phashes, dhashes = _orientation_hashes(small)
     window_phash, window_dhash = window_hashes(small)
@@ -149,10 +160,10 @@ def content_digest(path: str, identity: tuple[int, int] | None = None) -> bytes:
     return digest.digest()
 
 
-def _fingerprint_or_problem(entry: FileEntry) -> Fingerprint | Problem:
+def _fingerprint_or_problem(entry: FileEntry, stash: ViewStash | None = None) -> Fingerprint | Problem:
     path = entry.path
     try:
-        return fingerprint_file(path, entry.identity)
+        return fingerprint_file(path, entry.identity, stash)
     except FingerprintError as exc:
         return Problem(path, exc.kind, exc.detail)
     except Exception as exc:  # a bug or an error nobody has seen yet: one file's problem, not the scan's
@@ -225,13 +236,16 @@ def fingerprint_files(
     timeout_s: float = 30.0,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    stash: ViewStash | None = None,
 ) -> Iterator[tuple[int, Fingerprint | Problem]]:
     """Yield (index into entries, Fingerprint or Problem) as files complete, in any order, on every core.
 
     A file still decoding after `timeout_s` yields Problem(TIMEOUT). When `cancel` is set, the files already
-    finished are yielded, then ScanCancelled is raised, within about a tenth of a second.
+    finished are yielded, then ScanCancelled is raised, within about a tenth of a second. `stash`: see
+    fingerprint_file.
     """
-    return _run_all(_fingerprint_or_problem, ScanStage.FINGERPRINTING, entries, workers, timeout_s, progress, cancel)
+    job = functools.partial(_fingerprint_or_problem, stash=stash)
+    return _run_all(job, ScanStage.FINGERPRINTING, entries, workers, timeout_s, progress, cancel)
 
 
 def digest_files(

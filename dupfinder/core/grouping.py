@@ -217,7 +217,45 @@ def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
     accepted = confirmed if t >= CONFIRMED_FROM_BITS else confirmed & near & same_frame
     framed = (verdict == Verdict.PIXELS) & ((near & plain) | (t >= CONFIRMED_FROM_BITS))
     far = plain & (pairs.distance_bits > FAR_PLAIN_BITS)
+    twin = pairs.identical | (confirmed & same_frame)
+    wider = plain & ((verdict == Verdict.NO_EVIDENCE) | (verdict == Verdict.HASH_ONLY)) & near & ~unjudged & ~far
+    unjudged |= _near_a_twin(pairs, wider, unjudged, twin)
     return pairs.identical | accepted | ((framed | unjudged) & ~far)
+
+
+def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.ndarray) -> np.ndarray:
+    """Which `asked` pairs (a, b) have a `near` pair between one of them and a `twin` of the other.
+
+    A pair nobody could judge (too few keypoints, e.g. a periodic texture) is taken by its hash only when close;
+    a twin (identical bytes, or confirmed with the same framing) shows the same pixels, so the closeness of b to
+    a's twin says what it would of b to a. Without this, star grouping around a twin leaves b out: measured on a
+    wood-grain crop whose original's twin became the reference."""
+    found = np.zeros(len(pairs.left), bool)
+    rows = np.flatnonzero(asked)
+    if not len(rows) or not near.any() or not twin.any():
+        return found
+    count = int(max(pairs.left.max(), pairs.right.max())) + 1
+    near_keys = np.unique(_pair_keys(pairs.left[near], pairs.right[near], count))
+    twin_of = np.concatenate([pairs.left[twin], pairs.right[twin]]).astype(np.int64)
+    twin_other = np.concatenate([pairs.right[twin], pairs.left[twin]]).astype(np.int64)
+    order = np.argsort(twin_of, kind="stable")
+    twin_of, twin_other = twin_of[order], twin_other[order]
+    starts = np.searchsorted(twin_of, np.arange(count + 1))
+    for mine, other in ((pairs.left, pairs.right), (pairs.right, pairs.left)):
+        a, b = mine[rows].astype(np.int64), other[rows].astype(np.int64)
+        twins = starts[a + 1] - starts[a]
+        which = np.repeat(np.arange(len(rows)), twins)
+        offset = np.arange(int(twins.sum())) - np.repeat(np.cumsum(twins) - twins, twins)
+        keys = _pair_keys(twin_other[starts[a][which] + offset], b[which], count)
+        at = np.minimum(np.searchsorted(near_keys, keys), len(near_keys) - 1)
+        hit = near_keys[at] == keys
+        found[rows[which[hit]]] = True
+    return found
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray, count: int) -> np.ndarray:
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    return np.minimum(a, b) * count + np.maximum(a, b)
 
 
 def pair_row(pairs: Pairs, a: int, b: int) -> int:

@@ -21,6 +21,7 @@ from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, digest_files, fingerp
 from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.ignore import drop_ignored
 from dupfinder.core.matching.pipeline import matched_pairs
+from dupfinder.core.matching.stash import ViewStash
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback
@@ -73,20 +74,23 @@ def run_scan(
     cancel = cancel or CancelToken()
     entries, problems = discover(options, progress=progress, cancel=cancel)
     cache = FingerprintCache(options.cache_path, FINGERPRINT_RECIPE) if options.use_cache else _NoCache()
+    stash = _view_stash(options, cache)
     try:
         fingerprints = cache.lookup(entries)
         from_cache = len(fingerprints)
-        decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel)
+        decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, progress, cancel)
         images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
         images = _with_digests(images, cache, options, progress, cancel)
         if options.confirm:  # candidates, then the second measure (matching/), remembered by a cache that can
             store = cache if hasattr(cache, "lookup_measures") else None
             pairs = matched_pairs(
-                images, options.pair_distance_bits, workers=options.workers, store=store, progress=progress,
-                cancel=cancel,
+                images, options.pair_distance_bits, workers=options.workers, store=store, stash=stash,
+                progress=progress, cancel=cancel,
             )  # fmt: skip
         warnings = tuple(cache.warnings)
     finally:
+        if stash is not None:
+            stash.close()
         cache.close()
     if not options.confirm:
         pairs = pairs_for_images(
@@ -121,16 +125,26 @@ def run_scan(
     )
 
 
-def _fingerprinter(options: ScanOptions):
+def _view_stash(options: ScanOptions, cache) -> ViewStash | None:
+    """Where fingerprinting keeps the second measure's views (matching.stash): only when the measure runs and the
+    pictures are decoded here, in a file next to the fingerprint cache (a disk, where the temporary folder may be
+    memory)."""
+    if not options.confirm or options.dask_scheduler is not None:
+        return None
+    path = getattr(cache, "path", None)
+    return ViewStash(str(path.parent) if path is not None and path.parent.is_dir() else None)
+
+
+def _fingerprinter(options: ScanOptions, stash: ViewStash | None):
     """This machine's threads, or the Dask cluster the options name (the optional extra, imported only then)."""
     if options.dask_scheduler is None:
-        return functools.partial(fingerprint_files, workers=options.workers)
+        return functools.partial(fingerprint_files, workers=options.workers, stash=stash)
     from dupfinder.core.distributed import fingerprint_files_on_dask
 
     return functools.partial(fingerprint_files_on_dask, scheduler=options.dask_scheduler)
 
 
-def _fingerprint_missing(entries, fingerprints, problems, cache, options, progress, cancel) -> int:
+def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, progress, cancel) -> int:
     """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
     cancel too)."""
     unknown = [i for i in range(len(entries)) if i not in fingerprints]
@@ -140,7 +154,7 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, progre
     batch: list[tuple[FileEntry, Fingerprint]] = []
     failures: list[tuple[FileEntry, Problem]] = []
     try:
-        for k, result in _fingerprinter(options)(
+        for k, result in _fingerprinter(options, stash)(
             [entries[i] for i in todo], timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
         ):
             i = todo[k]

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dupfinder.core import report
-from dupfinder.core.grouping import FAR_PLAIN_BITS, regroup, usable_pairs
+from dupfinder.core.grouping import FAR_PLAIN_BITS, cluster, regroup, usable_pairs
 from dupfinder.core.matching.differences import difference
 from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS, picture_detail, window_hashes
 from dupfinder.core.models import Pairs, Route, Verdict
@@ -309,6 +309,26 @@ def test_far_plain_pairs_group_only_when_confirmed():
     assert usable_pairs(pairs, STRICT).tolist() == [False, False, False, False]
     assert usable_pairs(pairs, NORMAL).tolist() == [True, False, False, True]
     assert usable_pairs(pairs, LOOSE).tolist() == [True, False, False, True]
+
+
+def test_an_unjudged_copy_of_a_twin_groups_with_the_reference():
+    """Images 0 and 1 show the same pixels (confirmed, same framing); 2 is a copy nobody could judge (too few
+    keypoints, as on a periodic texture), 5 bits from 1 but 8 from 0. With 0 as the reference, 2 must still join:
+    its closeness to 0's twin stands for its closeness to 0. Not at strict (8 bits is past it), not when 0 and 1
+    are not twins, and never when the pair with the reference was refuted."""
+    unjudged = dict(left=[0, 0, 1], right=[1, 2, 2], route=[Route.PLAIN] * 3, kept_left=[1.0, 1.0, 1.0])
+    pairs = _pairs(  # rows: (0, 1), (0, 2), (1, 2)
+        **unjudged, distance_bits=[3, 8, 5], verdict=[Verdict.CONFIRMED, Verdict.NO_EVIDENCE, Verdict.NO_EVIDENCE]
+    )
+    assert usable_pairs(pairs, NORMAL).tolist() == [True, True, True]
+    assert usable_pairs(pairs, STRICT).tolist() == [True, False, True]
+    assert [[m.image for m in g] for g in cluster(pairs, [0, 1, 2], NORMAL, 64)] == [[0, 1, 2]]
+    cropped_twin = _pairs(**{**unjudged, "kept_left": [0.9, 1.0, 1.0]}, distance_bits=[3, 8, 5],
+                          verdict=[Verdict.CONFIRMED, Verdict.NO_EVIDENCE, Verdict.NO_EVIDENCE])  # fmt: skip
+    assert usable_pairs(cropped_twin, NORMAL).tolist() == [True, False, True]
+    refuted = _pairs(**unjudged, distance_bits=[3, 8, 5],
+                     verdict=[Verdict.CONFIRMED, Verdict.REFUTED, Verdict.NO_EVIDENCE])  # fmt: skip
+    assert usable_pairs(refuted, NORMAL).tolist() == [True, False, True]
 
 
 class _DictStore:

@@ -2,8 +2,9 @@
 that agree once aligned.
 
 For each image in a candidate pair: a small decode (JPEG draft scaling, longest side <= VIEW_SIDE, grey, upright
-by EXIF), ORB keypoints and descriptors (also of the mirrored picture when a candidate pair needs it), a
-PHOTO_SIDE thumbnail for the photometric check, and how much detail the picture has. Then for each pair:
+by EXIF; the same pixels kept from fingerprinting when it made them, stash.py), ORB keypoints and descriptors
+(also of the mirrored picture when a candidate pair needs it), a PHOTO_SIDE thumbnail for the photometric check,
+and how much detail the picture has. Then for each pair:
 
 1. ORB matches with Lowe's ratio test, then an affine model by RANSAC (a similarity cannot follow a non-uniform
    stretch). Mirrors are handled by matching the mirrored picture's features (ORB is rotation- but not
@@ -29,6 +30,7 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -37,6 +39,9 @@ from PIL import Image
 from dupfinder.core.decode import FingerprintError, decode_view
 from dupfinder.core.matching.differences import _MIRRORED, EDIT_BRIGHTNESS, EDIT_CONTRAST, EDIT_COVERED, mirrored
 from dupfinder.core.models import Verdict
+
+if TYPE_CHECKING:
+    from dupfinder.core.matching.stash import ViewStash
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +109,11 @@ class Measure:
     reason: str = ""  # why it was not confirmed (for logs and benchmarks)
 
 
-def load_view(path: str, *, mirrored: bool) -> View | None:
-    """The View of `path`, or None when it cannot be read now (the pair then keeps its hash-only decision)."""
+def load_view(path: str, *, mirrored: bool, stash: ViewStash | None = None) -> View | None:
+    """The View of `path` (from the view fingerprinting kept in `stash`, else decoded), or None when it cannot be
+    read now (the pair then keeps its hash-only decision)."""
     try:
-        return _load_view(path, mirrored)
+        return _load_view(path, mirrored, stash)
     except FingerprintError as exc:
         log.info("cannot decode %s for matching: %s", path, exc)
         return None
@@ -116,9 +122,10 @@ def load_view(path: str, *, mirrored: bool) -> View | None:
         return None
 
 
-def _load_view(path: str, mirrored: bool) -> View:
-    grey = _decode_view(path)
-    pixels = np.asarray(grey, dtype=np.uint8)
+def _load_view(path: str, mirrored: bool, stash: ViewStash | None) -> View:
+    pixels = None if stash is None else stash.get(path)
+    if pixels is None:
+        pixels = np.asarray(_decode_view(path), dtype=np.uint8)
     orb = cv2.ORB_create(nfeatures=ORB_FEATURES, edgeThreshold=19, patchSize=19, fastThreshold=FAST_THRESHOLD)
     height, width = pixels.shape
     photo_scale = PHOTO_SIDE / max(width, height)
@@ -332,17 +339,18 @@ def confirm_pairs(
     *,
     workers: int,
     tick: Callable[[int], None],
+    stash: ViewStash | None = None,
 ) -> list[Measure]:
     """Measure every pair (left[k], right[k]) of images given by path, left turned by turns[k] (Pairs.turn), framed[k]
-    when the candidate came from whole-picture hashes; views are loaded once per image."""
+    when the candidate came from whole-picture hashes; views are loaded once per image (from `stash` if kept there)."""
     needed = sorted(set(left.tolist()) | set(right.tolist()))
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
     views: dict[int, View | None] = {}
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="confirm") as pool:
         for start in range(0, len(needed), 64):
             chunk = needed[start : start + 64]
-            for image, view in zip(chunk, pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror), chunk),
-                                   strict=True):  # fmt: skip
+            loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), chunk)
+            for image, view in zip(chunk, loaded, strict=True):
                 views[image] = view
             tick(len(chunk))
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from dupfinder.core.matching.candidates import Candidates, find_candidates
 from dupfinder.core.matching.confirm import Measure, confirm_pairs
+from dupfinder.core.matching.stash import ViewStash
 from dupfinder.core.models import FileEntry, ImageRecord, Pairs, Route, Verdict
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
 
@@ -43,13 +44,15 @@ def matched_pairs(
     *,
     workers: int | None = None,
     store: MeasureStore | None = None,
+    stash: ViewStash | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Pairs:
     """Candidate pairs up to max_distance_bits (plain) and within the turned/window radii, each measured.
 
     `store` (optional) remembers measures between scans: a pair whose two files are unchanged is not decoded again,
-    so a rescan of an unchanged library measures nothing."""
+    so a rescan of an unchanged library measures nothing. `stash` (optional): the views fingerprinting kept
+    (matching.stash), so that the pictures this scan decoded are not decoded again."""
     started = time.perf_counter()
     found = find_candidates(
         images, max_distance_bits, plain_preferred_bits=CONFIRM_PLAIN_BITS, progress=progress, cancel=cancel
@@ -93,6 +96,7 @@ def matched_pairs(
         framed[todo],
         workers=workers or _cores(),
         tick=tick,
+        stash=stash,
     )
     by_key = {key: Measure(Verdict(v), *rest) for key, (v, *rest) in known.items()}
     new = [(keys[k], m) for k, m in zip(todo.tolist(), fresh, strict=True)]
@@ -100,13 +104,16 @@ def matched_pairs(
     if store is not None:
         store.store_measures([(key, _measure_row(m)) for key, m in new if m.verdict != Verdict.HASH_ONLY])
     measures = [by_key[key] for key in keys]
-    images_needed = len(set(left[todo].tolist()) | set(right[todo].tolist()))
+    images_needed = set(left[todo].tolist()) | set(right[todo].tolist())
+    kept = sum(images[i].path in stash for i in images_needed) if stash is not None else 0
     meter.finish()
     log.info(
-        "matching: %d candidate pairs in %.2f s; %d pictures and %d pairs measured (%d known) in %.2f s",
+        "matching: %d candidate pairs in %.2f s; %d pictures (%d kept from fingerprinting) and %d pairs measured"
+        " (%d known) in %.2f s",
         count,
         searched - started,
-        images_needed,
+        len(images_needed),
+        kept,
         len(todo),
         len(known),
         time.perf_counter() - searched,
