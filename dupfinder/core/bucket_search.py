@@ -146,31 +146,44 @@ def join_pairs(
 
 
 class _Found:
-    """Pairs found so far, de-duplicated as they come (a pair shares buckets in many tables)."""
+    """Pairs found so far, as sorted unique keys (query/left row * width + key/right row) with their distances.
+
+    Each table's pairs are de-duplicated on their own (a small sort), then merged into the sorted total in one
+    linear pass: a pair meets in many tables, and sorting everything found at the end would hold every table's
+    copies at once (at a million images, a gigabyte for ten million pairs)."""
 
     def __init__(self, width: int) -> None:
         self.width = np.int64(width)
         self.keys = np.empty(0, np.int64)
         self.distance = np.empty(0, np.uint8)
-        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
-        self.pending_rows = 0
 
     def add(self, i: np.ndarray, j: np.ndarray, distance: np.ndarray) -> None:
-        self.pending.append((i * self.width + j, distance))
-        self.pending_rows += len(i)
-        if self.pending_rows > max(1 << 23, len(self.keys)):
-            self._merge()
-
-    def _merge(self) -> None:
-        keys = np.concatenate([self.keys, *(k for k, _ in self.pending)])
-        distance = np.concatenate([self.distance, *(d for _, d in self.pending)])
-        self.keys, first = np.unique(keys, return_index=True)
-        self.distance = distance[first]
-        self.pending, self.pending_rows = [], 0
+        keys, first = np.unique(i * self.width + j, return_index=True)
+        self.keys, self.distance = _merged(self.keys, self.distance, keys, distance[first])
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        self._merge()
         return self.keys // self.width, self.keys % self.width, self.distance
+
+
+@numba.njit(cache=True, nogil=True)
+def _merged(keys_a, dist_a, keys_b, dist_b):
+    """The union of two sorted unique key arrays (a pair's distance is the same wherever it was found)."""
+    keys = np.empty(len(keys_a) + len(keys_b), np.int64)
+    dist = np.empty(len(keys), np.uint8)
+    x = y = n = 0
+    while x < len(keys_a) or y < len(keys_b):
+        if y == len(keys_b) or (x < len(keys_a) and keys_a[x] < keys_b[y]):
+            keys[n], dist[n] = keys_a[x], dist_a[x]
+            x += 1
+        elif x == len(keys_a) or keys_b[y] < keys_a[x]:
+            keys[n], dist[n] = keys_b[y], dist_b[y]
+            y += 1
+        else:
+            keys[n], dist[n] = keys_a[x], dist_a[x]
+            x += 1
+            y += 1
+        n += 1
+    return keys[:n].copy(), dist[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)
