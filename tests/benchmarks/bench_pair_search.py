@@ -122,8 +122,8 @@ def generate(count: int, kind: str, seed: int = 0):
     return {name: v[order] for name, v in h.items()}, cluster[order], what[order], width[order], height[order]
 
 
-def hashes_for(h, width, height) -> sc.Hashes:
-    return sc.Hashes(
+def hashes_for(h, width, height) -> sc.RouteHashes:
+    return sc.RouteHashes(
         h["phash"], h["dhash"], width, height,
         lambda rows: (h["turned_p"][rows], h["turned_d"][rows]),
         lambda rows, columns: (h["window_p"][np.ix_(rows, columns)], h["window_d"][np.ix_(rows, columns)]),

@@ -170,8 +170,8 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
 
 
 def image_hashes(images: Sequence[ImageRecord]):
-    """scaled_candidates' view of the images (a Hashes): turned and window hashes read for the rows asked."""
-    from dupfinder.core.matching.scaled_candidates import Hashes
+    """scaled_candidates' view of the images (a RouteHashes): turned and window hashes read for the rows asked."""
+    from dupfinder.core.matching.scaled_candidates import RouteHashes
 
     def turned(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         chosen = [images[i] for i in rows.tolist()]
@@ -188,7 +188,7 @@ def image_hashes(images: Sequence[ImageRecord]):
                 out[start : start + len(chosen)] = table[:, columns]
         return out_p, out_d
 
-    return Hashes(
+    return RouteHashes(
         np.array([im.fingerprint.phash for im in images], np.uint64),
         np.array([im.fingerprint.dhash for im in images], np.uint64),
         np.array([im.fingerprint.width for im in images], np.float64),

@@ -11,7 +11,7 @@ candidates.EXACT_MAX_IMAGES every route takes its candidates from bucket_search'
   TURNED_DESIGN_BITS / WINDOW_DESIGN_BITS / PARTIAL_DESIGN_BITS, and the windows searched are as many as
   EDITED_BUDGET_ROWS allows: all of them when representatives are few (a data set of many copies), the centred
   ones first when every image is its own (a million distinct pictures still get centre crops and edge stickers,
-  not every off-centre crop). Only representatives' turned and window hashes are ever read (Hashes' callables),
+  not every off-centre crop). Only representatives' turned and window hashes are ever read (RouteHashes. callables),
   so a million images' 118 hashes each are never all in memory.
 
 The rows, distances, routes and vetoes are those of the exact routes (candidates.py); only some pairs are missed.
@@ -47,7 +47,7 @@ MAX_TABLES = 32
 
 
 @dataclass(frozen=True, slots=True)
-class Hashes:
+class RouteHashes:
     """What the routes compare, for n images: whole-picture hashes and sizes as arrays, the turned and window
     hashes on demand for given rows."""
 
@@ -126,7 +126,7 @@ class Radii:
 
 
 def scaled_routes(
-    hashes: Hashes,
+    hashes: RouteHashes,
     digests: Sequence[bytes | None],
     radii: Radii,
     turns: int,
@@ -161,7 +161,7 @@ def scaled_routes(
     return rows
 
 
-def _plain_rows(hashes: Hashes, digests, left, right, distance):
+def _plain_rows(hashes: RouteHashes, digests, left, right, distance):
     count = len(hashes.phash)
     same_left, same_right = identical_pairs(digests)
     same_distance = np.maximum(
@@ -177,7 +177,7 @@ def _plain_rows(hashes: Hashes, digests, left, right, distance):
             np.zeros(n, np.uint8), np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
 
 
-def _turned_rows(hashes: Hashes, hubs, upright, plan: EditedPlan, radii: Radii, turns: int, tick):
+def _turned_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Radii, turns: int, tick):
     from dupfinder.core.matching.candidates import oriented_rows
 
     turned_p, turned_d = hashes.turned(hubs)
@@ -192,7 +192,7 @@ def _turned_rows(hashes: Hashes, hubs, upright, plan: EditedPlan, radii: Radii, 
                          (query % turns)[keep] + 1, None)  # fmt: skip
 
 
-def _crop_rows(hashes: Hashes, hubs, upright, plan: EditedPlan, radii: Radii, tick):
+def _crop_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Radii, tick):
     from dupfinder.core.matching.candidates import oriented_rows
 
     windows = len(plan.crop_windows)
@@ -210,7 +210,7 @@ def _crop_rows(hashes: Hashes, hubs, upright, plan: EditedPlan, radii: Radii, ti
     return oriented_rows(owner[fits], key[fits], distance[fits].astype(np.int64), Route.WINDOW, None, window[fits])
 
 
-def _partial_rows(hashes: Hashes, hubs, plan: EditedPlan, radii: Radii, tick):
+def _partial_rows(hashes: RouteHashes, hubs, plan: EditedPlan, radii: Radii, tick):
     window_p, window_d = hashes.windows(hubs, plan.partial_windows)
     lefts, rights, dists, which = [], [], [], []
     for column, window in enumerate(plan.partial_windows):
