@@ -11,7 +11,8 @@ candidates.EXACT_MAX_IMAGES every route takes its candidates from bucket_search'
   TURNED_DESIGN_BITS / WINDOW_DESIGN_BITS / PARTIAL_DESIGN_BITS, and the windows searched are as many as
   EDITED_BUDGET_ROWS allows: all of them when representatives are few (a data set of many copies), the centred
   ones first when every image is its own (a million distinct pictures still get centre crops and edge stickers,
-  not every off-centre crop). Only representatives' turned and window hashes are ever read (RouteHashes. callables),
+  not every off-centre crop). Only representatives' turned and window hashes are ever read (the callables of
+  RouteHashes),
   so a million images' 118 hashes each are never all in memory.
 
 The rows, distances, routes and vetoes are those of the exact routes (candidates.py); only some pairs are missed.
