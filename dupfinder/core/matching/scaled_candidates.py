@@ -12,8 +12,7 @@ candidates.EXACT_MAX_IMAGES every route takes its candidates from bucket_search'
   EDITED_BUDGET_ROWS allows: all of them when representatives are few (a data set of many copies), the centred
   ones first when every image is its own (a million distinct pictures still get centre crops and edge stickers,
   not every off-centre crop). Only representatives' turned and window hashes are ever read (the callables of
-  RouteHashes),
-  so a million images' 118 hashes each are never all in memory.
+  RouteHashes), so a million images' 118 hashes each are never all in memory.
 
 The rows, distances, routes and vetoes are those of the exact routes (candidates.py); only some pairs are missed.
 bench_pair_search.py measures what each route finds, against the exact search where that can run.
