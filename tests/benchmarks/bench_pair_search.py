@@ -11,11 +11,12 @@ pHash/dHash):
   set has): per copy re-encoded/resized (every hash within a few bits of the centre's), mirrored or turned, cropped
   (its pHash near one crop window's of the centre), or covered (only one edge strip still alike).
 
-For each size and kind: time of the candidate search (candidates.find_candidates' route rows, merged), peak RSS
-of the process, candidate pairs per image, and per kind of copy the share of copies with a candidate pair to their
-own cluster (the centre or one of its re-encoded copies); "cross" counts pairs between different clusters (chance
-candidates, for the second measure to refute). At 10k images the exact search (candidates.py) runs too, on the
-same hashes, as the baseline. Image order is shuffled, as a scan's discovery order is.
+For each size and kind: time of the candidate search (candidates.find_candidates' route rows, merged), the
+process's RSS before it (the generated hashes) and its peak during it, candidate pairs per image, and per kind of
+copy the share of copies with a candidate pair to their own cluster (the centre or one of its re-encoded copies);
+"cross" counts pairs between different clusters (chance candidates, for the second measure to refute). At 10k
+images the exact search (candidates.py) runs too, on the same hashes, as the baseline. Image order is shuffled,
+as a scan's discovery order is.
 """
 
 from __future__ import annotations
@@ -202,12 +203,16 @@ def linked(found, cluster, what) -> dict[str, float]:
 
 
 def current_rss_mb() -> float:
+    """Resident now; also resets the peak (Linux: clear_refs 5), so peak_rss_mb() then covers the search only."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
 
 
 def main() -> None:
@@ -216,22 +221,23 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=["uniform", "clustered"])
     args = parser.parse_args()
     print("| images | kind | method | search s | pairs/image | near | turned | crop | covered | cross "
-          "| RSS before/peak MiB |")  # fmt: skip
+          "| RSS before/peak of the search, MiB |")  # fmt: skip
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for count in args.sizes:
         for kind in args.kinds:
             h, cluster, what, width, height = generate(count, kind)
-            before = current_rss_mb()
             rows = []
             if count <= 10_000:
+                before = current_rss_mb()
                 seconds, found = exact_search(h, width, height, count)
-                rows.append(("exact", seconds, found))
+                rows.append(("exact", seconds, found, before, peak_rss_mb()))
+            before = current_rss_mb()
             seconds, found, label = scaled_search(h, width, height, count)
-            rows.append((label, seconds, found))
-            for method, seconds, found in rows:
+            rows.append((label, seconds, found, before, peak_rss_mb()))
+            for method, seconds, found, before, peak in rows:
                 got = linked(found, cluster, what)
                 cells = [f"{got[k]:.3f}" if k in got else "-" for k in ("near", "turned", "crop", "covered")]
-                rss = f"{before:.0f}/{peak_rss_mb():.0f}"
+                rss = f"{before:.0f}/{peak:.0f}"
                 print(f"| {count:,} | {kind} | {method} | {seconds:.2f} | {len(found) / count:.2f} | "
                       f"{' | '.join(cells)} | {got['cross']:,} | {rss} |", flush=True)  # fmt: skip
 
