@@ -71,7 +71,7 @@ def find_pairs(
     value_left, value_right, value_distance = pairs_within(unique, max_distance_bits, tick)
     left, right, distance = _expand_to_images(inverse, len(unique), value_left, value_right, value_distance)
     log.debug("%d pairs of %d distinct hashes within %d bits", len(value_left), len(unique), max_distance_bits)
-    same_left, same_right = _identical_pairs(digests)
+    same_left, same_right = identical_pairs(digests)
     same_distance = np.array(
         [(hashes[i] ^ hashes[j]).bit_count() for i, j in zip(same_left.tolist(), same_right.tolist(), strict=True)],
         dtype=np.uint8,
@@ -464,7 +464,7 @@ def _expand_to_images(inverse, value_count, value_left, value_right, value_dista
     return left, right, np.concatenate([value_distance[which], np.zeros(np.count_nonzero(later), np.uint8)])
 
 
-def _identical_pairs(digests: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
+def identical_pairs(digests: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
     """Every pair i < j of images with the same non-None digest."""
     by_digest: dict[bytes, list[int]] = defaultdict(list)
     for i, digest in enumerate(digests):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dupfinder.core.fingerprint import TURNS
 from dupfinder.core.grouping import find_pairs, pairs_for_parts
 from dupfinder.core.hamming import pairs_between
 from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS
@@ -39,6 +40,9 @@ CROP_UPSCALE = 1.05
 # The same window of both pictures, in pHash and dHash: a copy with a sticker or caption over part of it.
 PARTIAL_RADIUS_BITS = 8
 PARTIAL_DHASH_BITS = 10
+# Up to this many images the routes search exactly (a few seconds at most: the window route compares 48 n^2
+# hashes); past it from bucket tables (scaled_candidates.py), which miss a few pairs but scale to millions.
+EXACT_MAX_IMAGES = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,30 @@ def find_candidates(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Candidates:
-    """Plain pairs up to max_distance_bits (pHash and dHash), plus turned and window pairs within their radii."""
+    """Plain pairs up to max_distance_bits (pHash and dHash), plus turned and window pairs within their radii.
+
+    Exact up to EXACT_MAX_IMAGES images; past it from bucket tables (scaled_candidates.py)."""
     count = len(images)
+    if count > EXACT_MAX_IMAGES:
+        from dupfinder.core.matching.scaled_candidates import Radii, scaled_routes  # numba: only when needed
+
+        meter = ProgressMeter(ScanStage.COMPARING, None, progress)
+
+        def advance(rows: int) -> None:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            meter.advance(rows)
+
+        def set_total(total: int) -> None:
+            meter.total = total
+
+        radii = Radii(max_distance_bits, turned_radius_bits, window_radius_bits, PARTIAL_RADIUS_BITS,
+                      PARTIAL_DHASH_BITS, CROP_UPSCALE)  # fmt: skip
+        routes = scaled_routes(
+            image_hashes(images), [im.digest for im in images], radii, len(TURNS), advance, set_total
+        )
+        meter.finish()
+        return merge_rows(routes, count, plain_preferred_bits)
     phash = np.array([im.fingerprint.phash for im in images], dtype=np.uint64)
     dhash = np.array([im.fingerprint.dhash for im in images], dtype=np.uint64)
     plain = pairs_for_parts(
@@ -101,7 +127,7 @@ def find_candidates(
     turned_d = hash_table(images, "turned_dhash")
     if turned_p is not None and turned_d is not None:
         owner, other, turn, distance = _search(turned_p, turned_d, phash, dhash, turned_radius_bits, None, tick)
-        rows.append(_oriented(owner, other, distance, Route.TURNED, turn + 1, None))
+        rows.append(oriented_rows(owner, other, distance, Route.TURNED, turn + 1, None))
     meter.advance(count)
     window_p = hash_table(images, "window_phash")
     window_d = hash_table(images, "window_dhash")
@@ -117,11 +143,11 @@ def find_candidates(
             height[other] <= height[owner] * (boxes[:, 3] - boxes[:, 1]) * CROP_UPSCALE + 2
         )
         owner, other, window, distance = owner[fits], other[fits], window[fits], distance[fits]
-        rows.append(_oriented(owner, other, distance, Route.WINDOW, None, window))
+        rows.append(oriented_rows(owner, other, distance, Route.WINDOW, None, window))
     if window_p is not None and window_d is not None and not isinstance(window_p, np.ma.MaskedArray):
         rows.append(_partial(window_p, window_d, cancel))
     meter.finish()
-    return _merge(rows, count, plain_preferred_bits)
+    return merge_rows(rows, count, plain_preferred_bits)
 
 
 def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | None):
@@ -141,6 +167,46 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
     n = len(left)
     return (left, right, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
             np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
+
+
+def image_hashes(images: Sequence[ImageRecord]):
+    """scaled_candidates' view of the images (a RouteHashes): turned and window hashes read for the rows asked."""
+    from dupfinder.core.matching.scaled_candidates import RouteHashes
+
+    def turned(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        chosen = [images[i] for i in rows.tolist()]
+        p, d = (_filled(hash_table(chosen, name), len(chosen), len(TURNS)) for name in ("turned_phash", "turned_dhash"))
+        return p, d
+
+    def windows(rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        out_p = np.zeros((len(rows), len(columns)), np.uint64)
+        out_d = np.zeros_like(out_p)
+        for start in range(0, len(rows), HASH_BLOCK):
+            chosen = [images[i] for i in rows[start : start + HASH_BLOCK].tolist()]
+            for out, name in ((out_p, "window_phash"), (out_d, "window_dhash")):
+                table = _filled(hash_table(chosen, name), len(chosen), len(WINDOWS))
+                out[start : start + len(chosen)] = table[:, columns]
+        return out_p, out_d
+
+    return RouteHashes(
+        np.array([im.fingerprint.phash for im in images], np.uint64),
+        np.array([im.fingerprint.dhash for im in images], np.uint64),
+        np.array([im.fingerprint.width for im in images], np.float64),
+        np.array([im.fingerprint.height for im in images], np.float64),
+        turned,
+        windows,
+    )
+
+
+HASH_BLOCK = 50_000  # images per block when reading window hashes: the whole window table is never in memory
+
+
+def _filled(table: np.ndarray | None, rows: int, width: int) -> np.ndarray:
+    """A hash table with absent rows (fingerprints cached without those hashes) as zeros: such an image is then a
+    candidate only of others without them, and the second measure decides."""
+    if table is None:
+        return np.zeros((rows, width), np.uint64)
+    return np.ma.filled(table, 0) if isinstance(table, np.ma.MaskedArray) else table
 
 
 def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
@@ -168,7 +234,7 @@ def _search(query_p, query_d, phash, dhash, radius, dhash_radius, tick):
     return owner[keep], key[keep], (query % width)[keep], distance[keep]
 
 
-def _oriented(owner, other, distance, route, turn, window):
+def oriented_rows(owner, other, distance, route, turn, window):
     """Rows with left < right. A turn applies to the owner; the pair keeps it when the owner is left, else its
     inverse (turning the other way round)."""
     left, right = np.minimum(owner, other), np.maximum(owner, other)
@@ -183,7 +249,7 @@ def _oriented(owner, other, distance, route, turn, window):
     return left, right, distance, np.zeros(n, bool), np.full(n, route, np.uint8), turn, window_index, owner == left
 
 
-def _merge(rows, count: int, plain_preferred_bits: int) -> Candidates:
+def merge_rows(rows, count: int, plain_preferred_bits: int) -> Candidates:
     """One row per pair: identical bytes first, then the plain route when within plain_preferred_bits (the whole
     pictures' own distance), then the smallest distance."""
     left, right, distance, identical, route, turn, window, of_left = (
@@ -191,7 +257,12 @@ def _merge(rows, count: int, plain_preferred_bits: int) -> Candidates:
     )
     keys = left * count + right
     preferred = (route == Route.PLAIN) & (distance <= plain_preferred_bits)
-    order = np.lexsort((route, distance, ~preferred, ~identical, keys))
+    if count < 1 << 25:  # one int64 sort key (pair, then the preferences in 12 bits): a quarter of lexsort's time
+        rank = (~identical).astype(np.int64) << 11 | (~preferred).astype(np.int64) << 10
+        rank |= np.minimum(distance, 255).astype(np.int64) << 2 | route.astype(np.int64)
+        order = np.argsort(keys << 12 | rank)
+    else:
+        order = np.lexsort((route, distance, ~preferred, ~identical, keys))
     keys = keys[order]
     first = np.ones(len(keys), bool)
     first[1:] = keys[1:] != keys[:-1]
