@@ -387,3 +387,36 @@ def test_the_fingerprint_cache_is_the_measure_store_a_warm_rescan_decodes_nothin
     assert [im.fingerprint for im in second.images] == [im.fingerprint for im in first.images]
     for name in ("left", "right", "verdict", "inliers", "route", "turn", "kept_left", "angle", "edits"):
         assert np.array_equal(getattr(first.pairs, name), getattr(second.pairs, name)), name
+
+
+def test_the_second_measure_drops_a_view_once_no_later_pair_needs_it(monkeypatch):
+    from dupfinder.core.matching import confirm
+
+    class FakeView:
+        live = 0
+
+        def __init__(self) -> None:
+            FakeView.live += 1
+
+        def __del__(self) -> None:
+            FakeView.live -= 1
+
+    most = []
+    monkeypatch.setattr(confirm, "load_view", lambda path, mirrored, stash: FakeView())
+    monkeypatch.setattr(confirm, "CONFIRM_BLOCK", 8)
+
+    def fake_measure(a, b, turn, framed):
+        most.append(FakeView.live)
+        return confirm.Measure(Verdict.CONFIRMED)
+
+    monkeypatch.setattr(confirm, "measure", fake_measure)
+    # 200 groups of a reference and four copies, pairs sorted by their first image as candidates come
+    left = np.repeat(np.arange(0, 1000, 5), 4)
+    right = left + np.tile(np.arange(1, 5), 200)
+    loaded = []
+    measures = confirm.confirm_pairs([f"/p/{i}.jpg" for i in range(1000)], left, right, np.zeros(800, np.uint8),
+                                     np.ones(800, bool), workers=2, tick=loaded.append)  # fmt: skip
+    assert len(measures) == 800 and all(m.verdict == Verdict.CONFIRMED for m in measures)
+    assert sum(loaded) == 1000 + 800  # each picture loaded once, each pair measured once
+    assert max(most) <= 2 * 8 + 2  # the views of the pairs in flight, not all 1,000
+    assert FakeView.live == 0

@@ -330,6 +330,9 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
+CONFIRM_BLOCK = 256  # pairs measured at a time (their views loaded together, in parallel)
+
+
 def confirm_pairs(
     paths: Sequence[str],
     left: np.ndarray,
@@ -342,31 +345,38 @@ def confirm_pairs(
     stash: ViewStash | None = None,
 ) -> list[Measure]:
     """Measure every pair (left[k], right[k]) of images given by path, left turned by turns[k] (Pairs.turn), framed[k]
-    when the candidate came from whole-picture hashes; views are loaded once per image (from `stash` if kept there)."""
-    needed = sorted(set(left.tolist()) | set(right.tolist()))
+    when the candidate came from whole-picture hashes; views are loaded once per image (from `stash` if kept there).
+
+    Pairs go a block at a time (in the given order: candidates come sorted by their first image, so a group's
+    reference is loaded once for all its copies) and a view is dropped as soon as no later pair needs it: memory
+    holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes)."""
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
+    pending = np.bincount(np.concatenate([left, right]).astype(np.int64), minlength=len(paths))
     views: dict[int, View | None] = {}
+
+    def one(k: int) -> Measure:
+        a, b = views[int(left[k])], views[int(right[k])]
+        if a is None or b is None:
+            return Measure(Verdict.HASH_ONLY)
+        try:
+            return measure(a, b, int(turns[k]), bool(framed[k]))
+        except Exception:  # e.g. an OpenCV error on an odd picture: this pair keeps its hash-only decision
+            log.exception("unexpected error measuring %s and %s", paths[int(left[k])], paths[int(right[k])])
+            return Measure(Verdict.HASH_ONLY)
+
+    measures: list[Measure] = []
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="confirm") as pool:
-        for start in range(0, len(needed), 64):
-            chunk = needed[start : start + 64]
-            loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), chunk)
-            for image, view in zip(chunk, loaded, strict=True):
-                views[image] = view
-            tick(len(chunk))
-
-        def one(k: int) -> Measure:
-            a, b = views[int(left[k])], views[int(right[k])]
-            if a is None or b is None:
-                return Measure(Verdict.HASH_ONLY)
-            try:
-                return measure(a, b, int(turns[k]), bool(framed[k]))
-            except Exception:  # e.g. an OpenCV error on an odd picture: this pair keeps its hash-only decision
-                log.exception("unexpected error measuring %s and %s", paths[int(left[k])], paths[int(right[k])])
-                return Measure(Verdict.HASH_ONLY)
-
-        measures: list[Measure] = []
-        for start in range(0, len(left), 256):
-            block = range(start, min(len(left), start + 256))
+        for start in range(0, len(left), CONFIRM_BLOCK):
+            block = range(start, min(len(left), start + CONFIRM_BLOCK))
+            both = np.concatenate([left[start : block.stop], right[start : block.stop]]).tolist()
+            new = sorted(set(both) - views.keys())
+            loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), new)
+            views.update(zip(new, loaded, strict=True))
+            tick(len(new))
             measures.extend(pool.map(one, block))
             tick(len(block))
+            for image in both:
+                pending[image] -= 1
+                if not pending[image]:
+                    views.pop(image, None)
     return measures
