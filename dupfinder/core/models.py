@@ -204,7 +204,9 @@ class Route(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Pairs:
-    """All pairs of images within the loosest distance, as parallel arrays (i < j).
+    """All pairs of images within the loosest distance, as parallel arrays (i < j). Past
+    candidates.EXACT_MAX_IMAGES images, the pairs the bucket tables found (bucket_search): within a big cluster of
+    near-copies, the pairs around its first image rather than every pair, which is what star grouping uses.
 
     Kept in the scan result so that regrouping at any tighter threshold needs no image I/O.
     `identical` marks byte-identical pairs (same content digest). The other arrays hold what the second measure
