@@ -35,6 +35,20 @@ def check_cv2() -> str:
     return f"OpenCV {cv2.__version__} (ORB found {len(keypoints)} keypoints)"
 
 
+def check_numba() -> str:
+    """The dataset-scale pair search compiles its loops on first use: that must work from the frozen bundle."""
+    import numba
+    import numpy as np
+
+    from dupfinder.core import bucket_search
+
+    values = np.random.default_rng(0).integers(0, 2**63, (500, 2), dtype=np.uint64)
+    values[1] = values[0] ^ np.uint64(1)
+    left, right, _ = bucket_search.self_pairs(values, (2, 2), bucket_search.tables_for(2, 10, 4), 4, lambda rows: None)
+    assert (0, 1) in set(zip(left.tolist(), right.tolist(), strict=True)), "the bucket search missed a planted pair"
+    return f"numba {numba.__version__} (bucket search compiled and run)"
+
+
 def check_scipy() -> str:
     import numpy as np
     import scipy
@@ -88,7 +102,7 @@ def main() -> int:
     frozen = getattr(sys, "frozen", False)
     print(f"dupfinder {__version__}, Python {sys.version.split()[0]}, frozen={frozen}", flush=True)
     failed = 0
-    checks = [check_heif, check_scipy, check_cv2]
+    checks = [check_heif, check_scipy, check_cv2, check_numba]
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         checks.append(check_qt)  # after the others: Qt aborts the process when no platform plugin loads
     else:

@@ -106,7 +106,7 @@ echo "-- dupfinder-selftest (with the display: Qt plugins, SVG icon, qtbase zh_C
 app_pid=$!
 deadline=$((SECONDS + timeout_s))
 window=""
-until window=$(xdotool search --onlyvisible --name '^dupfinder' 2>/dev/null | head -n1) && [ -n "$window" ]; do
+until window=$(xdotool search --onlyvisible --class '^dupfinder$' 2>/dev/null | head -n1) && [ -n "$window" ]; do  # by WM_CLASS: the title is translated
   kill -0 "$app_pid" 2>/dev/null || fail "the app exited before showing its window: $(cat "$work/app.log")"
   [ "$SECONDS" -lt "$deadline" ] || fail "no window within ${timeout_s}s: $(cat "$work/app.log")"
   sleep 0.2
