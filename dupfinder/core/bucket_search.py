@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -100,19 +101,36 @@ def keys_of(values: np.ndarray, table: Table) -> np.ndarray:
 
 
 def self_pairs(
-    values: np.ndarray, radii: tuple[int, ...], tables: tuple[Table, ...], cap: int, tick: Tick
+    values: np.ndarray,
+    radii: tuple[int, ...],
+    tables: tuple[Table, ...],
+    cap: int,
+    tick: Tick,
+    threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row pairs i < j of (n, words) `values` sharing a bucket in some table and within radii[w] bits in every
-    word w: (i, j, largest word distance), each pair once."""
+    word w: (i, j, largest word distance), each pair once. With `threads` > 1 the tables are split between threads
+    (the kernels release the GIL) and their pairs merged; `tick` must then be safe to call from any of them."""
     values = np.ascontiguousarray(values)
-    found = _Found(len(values))
     limits = np.array(radii, np.int64)
-    for table in tables:
-        keys = keys_of(values, table)
-        starts, order = _counting_sort(keys, 1 << table.key_bits)
-        found.add(*_bucket_pairs(values[order], starts, order, limits, cap))
-        tick(len(values))
-    return found.result()
+
+    def search(share: tuple[Table, ...]) -> _Found:
+        found = _Found(len(values))
+        for table in share:
+            keys = keys_of(values, table)
+            starts, order = _counting_sort(keys, 1 << table.key_bits)
+            found.add(*_bucket_pairs(values[order], starts, order, limits, cap))
+            tick(len(values))
+        return found
+
+    if threads <= 1 or len(tables) < 2:
+        return search(tables).result()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(search, [tables[t::threads] for t in range(threads)]))
+    total = parts[0]
+    for part in parts[1:]:
+        total.keys, total.distance = _merged(total.keys, total.distance, part.keys, part.distance)
+    return total.result()
 
 
 def join_pairs(

@@ -177,3 +177,15 @@ def test_the_scaled_search_reports_progress_to_its_total_and_can_be_cancelled(li
     token.cancel()
     with pytest.raises(ScanCancelled):
         candidates.find_candidates(library, 18, cancel=token)
+
+
+def test_self_pairs_on_two_threads_find_the_same_pairs_as_on_one():
+    rng = np.random.default_rng(9)
+    values = np.concatenate([_random(rng, (2000, 2)), np.repeat(_random(rng, (1, 2)), 30, axis=0)])
+    values = np.concatenate([values, _flip(rng, values[:400], 2)])
+    tables = bucket_search.tables_for(2, bucket_search.key_bits_for(len(values)), 9)
+    one = bucket_search.self_pairs(values, (4, 4), tables, 4, lambda rows: None)
+    ticks = []
+    two = bucket_search.self_pairs(values, (4, 4), tables, 4, ticks.append, threads=2)
+    assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
+    assert len(one[0]) > 400 and sum(ticks) == 9 * len(values)

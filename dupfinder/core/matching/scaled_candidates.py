@@ -141,16 +141,19 @@ def scaled_routes(
     upright = np.stack([hashes.phash, hashes.dhash], axis=1)
     plain = plain_tables(count)
     set_total(count * len(plain))
-    left, right, distance = bucket_search.self_pairs(upright, (radii.plain, radii.plain), plain, SELF_CAP, tick)
-    rows = [_plain_rows(hashes, digests, left, right, distance)]
-    hubs = np.flatnonzero(representatives(count, left, right, distance, HUB_BITS))
-    plan = edited_plan(count, len(hubs), turns)
-    set_total(count * len(plain) + plan.rows(count, len(hubs), turns))
     lock = threading.Lock()
 
     def locked_tick(done: int) -> None:
         with lock:
             tick(done)
+
+    left, right, distance = bucket_search.self_pairs(
+        upright, (radii.plain, radii.plain), plain, SELF_CAP, locked_tick, threads
+    )
+    rows = [_plain_rows(hashes, digests, left, right, distance)]
+    hubs = np.flatnonzero(representatives(count, left, right, distance, HUB_BITS))
+    plan = edited_plan(count, len(hubs), turns)
+    set_total(count * len(plain) + plan.rows(count, len(hubs), turns))
 
     jobs = [lambda: _crop_rows(hashes, hubs, upright, plan, radii, locked_tick),
             lambda: _partial_rows(hashes, hubs, plan, radii, locked_tick)]  # fmt: skip
