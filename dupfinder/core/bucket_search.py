@@ -19,9 +19,9 @@ where that stops being interactive, candidates come from bucket tables instead:
 The cost is O(tables * (queries + keys)), independent of the data's structure; what it gives up is certainty: a pair
 is missed with the probability (1 - p)^tables. bench_pair_search.py measures both on generated fingerprints.
 
-The loops are compiled with numba: bucketing, probing and verifying a row in one pass costs a few nanoseconds,
-where numpy's vectorised version of the same steps (measured first: a dozen passes over temporaries per table)
-cost about 130 ns per row, which put a million images at minutes instead of seconds. They release the GIL, so
+The loops are compiled with numba: bucketing, probing and verifying a row in one pass, where numpy's vectorised
+version of the same steps (measured first: a dozen passes over temporaries per table) took twice as long on the
+same benchmark, about 130 ns a row, a million images at minutes. They release the GIL, so
 routes can run on two threads.
 """
 

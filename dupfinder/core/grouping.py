@@ -76,14 +76,19 @@ def find_pairs(
         [(hashes[i] ^ hashes[j]).bit_count() for i, j in zip(same_left.tolist(), same_right.tolist(), strict=True)],
         dtype=np.uint8,
     )
+    left, right, distances, identical = with_identical(count, left, right, distance, same_left, same_right,
+                                                       same_distance)  # fmt: skip
+    meter.finish()
+    return Pairs(left.astype(np.int32), right.astype(np.int32), distances.astype(np.uint8), identical)
+
+
+def with_identical(count: int, left, right, distance, same_left, same_right, same_distance):
+    """Hash pairs plus the byte-identical pairs, each pair once, sorted by (left, right): (left, right, distance,
+    identical)."""
     keys = np.concatenate([left * count + right, same_left * count + same_right])
     keys, first = np.unique(keys, return_index=True)
     distances = np.concatenate([distance, same_distance])[first]
-    identical = np.isin(keys, same_left * count + same_right)
-    meter.finish()
-    return Pairs(
-        (keys // count).astype(np.int32), (keys % count).astype(np.int32), distances.astype(np.uint8), identical
-    )
+    return keys // count, keys % count, distances, np.isin(keys, same_left * count + same_right)
 
 
 def pairs_for_images(

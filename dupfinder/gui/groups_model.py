@@ -213,31 +213,6 @@ class GroupsModel(QAbstractListModel):
         if rows:
             self.dataChanged.emit(self.index(rows[0]), self.index(rows[-1]))
 
-    def remove_images(self, images: Collection[int]) -> None:
-        """Trashed files leave their groups; a group left with fewer than two photos leaves the list (row removal,
-        so selection and scroll position survive)."""
-        for row in reversed(self.rows_of(images)):
-            rows = self._rows
-            assert rows is not None
-            group = rows.groups[row]
-            kept = tuple(m for m in group.members if m.image not in images)
-            if len(kept) < 2:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del rows.groups[row]
-                self._rows = dataclasses.replace(
-                    rows,
-                    reclaimable=np.delete(rows.reclaimable, row),
-                    similarity=np.delete(rows.similarity, row),
-                    identical=np.delete(rows.identical, row),
-                )
-                self.endRemoveRows()
-            else:
-                keeper = group.keeper if group.keeper not in images else kept[0].image
-                self.replace_group(row, dataclasses.replace(group, members=kept, keeper=keeper))
-        if self._rows is not None:
-            rows = self._rows
-            self._rows = dataclasses.replace(rows, row_of_image=row_table(len(rows.row_of_image), rows.groups))
-
     # --- sorting -------------------------------------------------------------------------------------------
     @property
     def sort_key(self) -> SortKey:

@@ -61,19 +61,6 @@ def test_sorting_keeps_the_selection(qtbot):
     assert similarities == sorted(similarities, reverse=True)
 
 
-def test_trashed_files_remove_rows_without_a_reset(qtbot):
-    result, groups = fake_result(3)
-    model = GroupsModel(marks=set())
-    model.set_groups(result, groups)
-    removed = []
-    model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
-    with qtbot.assertNotEmitted(model.modelReset):
-        model.remove_images({7})  # a group of three keeps two members
-        assert model.rowCount() == 3 and len(model.group(0).members) == 2
-        model.remove_images({1, 2})  # the largest-first row 2 drops to one photo and leaves
-    assert removed == [(2, 2)] and model.rowCount() == 2
-
-
 def test_ten_thousand_groups_paint_only_visible_thumbnails(qtbot):
     result, groups = fake_result(10_000)
     model = GroupsModel(marks=set())

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupfinder.core import bucket_search
-from dupfinder.core.grouping import identical_pairs
+from dupfinder.core.grouping import identical_pairs, with_identical
 from dupfinder.core.matching.windows import CROP_WINDOWS, EDGE_STRIPS, WINDOWS
 from dupfinder.core.models import Route
 
@@ -171,12 +171,10 @@ def _plain_rows(hashes: RouteHashes, digests, left, right, distance):
         np.bitwise_count(hashes.phash[same_left] ^ hashes.phash[same_right]),
         np.bitwise_count(hashes.dhash[same_left] ^ hashes.dhash[same_right]),
     )
-    keys = np.concatenate([left * count + right, same_left * count + same_right])
-    keys, first = np.unique(keys, return_index=True)
-    distance = np.concatenate([distance, same_distance])[first].astype(np.int64)
-    identical = np.isin(keys, same_left * count + same_right)
-    n = len(keys)
-    return (keys // count, keys % count, distance, identical, np.full(n, Route.PLAIN, np.uint8),
+    left, right, distance, identical = with_identical(count, left, right, distance, same_left, same_right,
+                                                      same_distance)  # fmt: skip
+    n = len(left)
+    return (left, right, distance.astype(np.int64), identical, np.full(n, Route.PLAIN, np.uint8),
             np.zeros(n, np.uint8), np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
 
 
