@@ -28,10 +28,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dupfinder.core import paths
 from dupfinder.core.matching.windows import WINDOWS
 from dupfinder.core.models import FileEntry, Fingerprint, Hashes, Problem, ProblemKind
+
+if TYPE_CHECKING:
+    from dupfinder.core.matching.hash_spill import HashSpill
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +163,10 @@ def _fingerprint_from(
     return Fingerprint(width, height, fmt, *ints, taken, *_halves(turned), *_halves(windows), detail)
 
 
+def _valid_blob(blob: object, size: int) -> bool:
+    return type(blob) is bytes and len(blob) in (0, size)
+
+
 def _measure_from(row: tuple) -> tuple | None:
     """A stored measure as matching.pipeline.MeasureRow, or None when a value is not what store_measures writes."""
     verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason = row
@@ -216,11 +224,21 @@ class FingerprintCache:
                 self._db.close()
                 self._db = None
 
-    def lookup(self, entries: Sequence[FileEntry]) -> dict[int, Fingerprint]:
-        """Index into `entries` -> cached fingerprint, for the entries whose file is unchanged."""
+    def lookup(self, entries: Sequence[FileEntry], spill: HashSpill | None = None) -> dict[int, Fingerprint]:
+        """Index into `entries` -> cached fingerprint, for the entries whose file is unchanged. With a `spill`, the
+        turned and window hashes go there (by index into entries) and the fingerprints returned hold none."""
         out: dict[int, Fingerprint] = {}
         for i, values in self._fetch("fingerprints", _FP_VALUES, entries):
-            if (fp := _fingerprint_from(*values)) is not None:
+            if spill is None:
+                fp = _fingerprint_from(*values)
+            else:
+                *facts, turned, windows, detail = values
+                fp = _fingerprint_from(*facts, b"", b"", detail)
+                if fp is not None and _valid_blob(turned, _TURNED_BYTES) and _valid_blob(windows, _WINDOWS_BYTES):
+                    spill.put(i, turned, windows)
+                else:
+                    fp = None
+            if fp is not None:
                 out[i] = fp
         return out
 
@@ -423,23 +441,23 @@ class FingerprintCache:
 
         Chunked "WHERE path IN (...)" queries: for a full warm rescan of 100k rows they cost ~0.07 s more than
         reading the whole table (tests/benchmarks/bench_cache.py), and they stay fast when the cache holds many
-        more rows than the scan asks for (other folders scanned before), where a full read would not.
+        more rows than the scan asks for (other folders scanned before), where a full read would not. Read
+        _LOOKUP_CHUNK entries at a time, so that a lookup of a million holds one chunk's rows, not a million.
         """
-        keys = {_key(e): i for i, e in enumerate(entries)}
-        paths_wanted = [key[0] for key in keys]
-        rows: list[tuple] = []
-        with self._lock:
-            if self._db is None:
-                return iter(())
-            try:
-                for start in range(0, len(paths_wanted), _LOOKUP_CHUNK):
-                    chunk = paths_wanted[start : start + _LOOKUP_CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows += self._db.execute(f"SELECT {_KEY}, {columns} FROM {table} WHERE path IN ({marks})", chunk)
-            except sqlite3.DatabaseError as e:
-                self._failed("read", e)
-                return iter(())
-        return ((keys[row[:6]], row[6:]) for row in rows if row[:6] in keys)
+        for start in range(0, len(entries), _LOOKUP_CHUNK):
+            keys = {_key(e): start + k for k, e in enumerate(entries[start : start + _LOOKUP_CHUNK])}
+            marks = ",".join("?" * len(keys))
+            with self._lock:
+                if self._db is None:
+                    return
+                try:
+                    rows = self._db.execute(
+                        f"SELECT {_KEY}, {columns} FROM {table} WHERE path IN ({marks})", [key[0] for key in keys]
+                    ).fetchall()
+                except sqlite3.DatabaseError as e:
+                    self._failed("read", e)
+                    return
+            yield from ((keys[row[:6]], row[6:]) for row in rows if row[:6] in keys)
 
     def _write(self, table: str, columns: str, rows: Iterator[tuple]) -> None:
         count = 6 + columns.count(",") + 1

@@ -20,6 +20,7 @@ from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, digest_files, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.ignore import drop_ignored
+from dupfinder.core.matching.hash_spill import HashSpill
 from dupfinder.core.matching.pipeline import matched_pairs
 from dupfinder.core.matching.stash import ViewStash
 from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind, ScanResult, ScanStats
@@ -40,7 +41,7 @@ class _NoCache:
 
     warnings: tuple[str, ...] = ()
 
-    def lookup(self, entries: Sequence[FileEntry]) -> dict[int, Fingerprint]:
+    def lookup(self, entries: Sequence[FileEntry], spill=None) -> dict[int, Fingerprint]:
         return {}
 
     def store(self, items) -> None:
@@ -75,22 +76,28 @@ def run_scan(
     entries, problems = discover(options, progress=progress, cancel=cancel)
     cache = FingerprintCache(options.cache_path, FINGERPRINT_RECIPE) if options.use_cache else _NoCache()
     stash = _view_stash(options, cache)
+    # The matching's turned and window hashes wait on disk for the candidate search (matching.hash_spill).
+    spill = HashSpill(len(entries), _scratch_folder(cache)) if options.confirm else None
     try:
-        fingerprints = cache.lookup(entries)
+        fingerprints = cache.lookup(entries, spill)
         from_cache = len(fingerprints)
-        decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, progress, cancel)
-        images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in sorted(fingerprints))
+        decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, spill, progress, cancel)
+        indices = sorted(fingerprints)
+        images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in indices)
+        del fingerprints
         images = _with_digests(images, cache, options, progress, cancel)
-        if options.confirm:  # candidates, then the second measure (matching/), remembered by a cache that can
+        if spill is not None:  # candidates, then the second measure (matching/), remembered by a cache that can
             store = cache if hasattr(cache, "lookup_measures") else None
             pairs = matched_pairs(
                 images, options.pair_distance_bits, workers=options.workers, store=store, stash=stash,
-                progress=progress, cancel=cancel,
+                extra=spill.for_images(images, indices), progress=progress, cancel=cancel,
             )  # fmt: skip
         warnings = tuple(cache.warnings)
     finally:
         if stash is not None:
             stash.close()
+        if spill is not None:
+            spill.close()
         cache.close()
     if not options.confirm:
         pairs = pairs_for_images(
@@ -131,8 +138,13 @@ def _view_stash(options: ScanOptions, cache) -> ViewStash | None:
     memory)."""
     if not options.confirm or options.dask_scheduler is not None:
         return None
+    return ViewStash(_scratch_folder(cache))
+
+
+def _scratch_folder(cache) -> str | None:
+    """The fingerprint cache's folder (a disk, where the temporary folder may be memory), else the temporary one."""
     path = getattr(cache, "path", None)
-    return ViewStash(str(path.parent) if path is not None and path.parent.is_dir() else None)
+    return str(path.parent) if path is not None and path.parent.is_dir() else None
 
 
 def _fingerprinter(options: ScanOptions, stash: ViewStash | None):
@@ -144,9 +156,9 @@ def _fingerprinter(options: ScanOptions, stash: ViewStash | None):
     return functools.partial(fingerprint_files_on_dask, scheduler=options.dask_scheduler)
 
 
-def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, progress, cancel) -> int:
+def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, spill, progress, cancel) -> int:
     """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
-    cancel too)."""
+    cancel too); with a `spill`, the fingerprints kept hold no turned and window hashes (the spill has them)."""
     unknown = [i for i in range(len(entries)) if i not in fingerprints]
     failed = cache.lookup_failures([entries[i] for i in unknown], DECODER_VERSIONS)
     problems.extend(failed.values())
@@ -163,7 +175,7 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash,
                 if result.kind in LASTING_FAILURES:
                     failures.append((entries[i], result))
                 continue
-            fingerprints[i] = result
+            fingerprints[i] = spill.lean(i, result) if spill is not None else result
             batch.append((entries[i], result))
             if len(batch) >= CACHE_BATCH:
                 cache.store(batch)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -62,20 +63,62 @@ class Candidates:
         return len(self.left)
 
 
+class ExtraHashes(Protocol):
+    """Where the routes read the turned and window hashes of given image rows: (pHash, dHash) as uint64 arrays of
+    (len(rows), hashes), zeros where a row has none, and a bool per row saying which have them. A scan's records
+    hold none (matching.hash_spill has them); RecordHashes reads them from fingerprints that do."""
+
+    def turned(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
+    def windows(self, rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHashes:
+    """ExtraHashes from the images' own fingerprints."""
+
+    images: Sequence[ImageRecord]
+
+    def turned(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        chosen = [self.images[i].fingerprint for i in rows.tolist()]
+        p, present = _stacked([fp.turned_phash for fp in chosen], len(TURNS))
+        d, _ = _stacked([fp.turned_dhash for fp in chosen], len(TURNS))
+        return p, d, present
+
+    def windows(self, rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        chosen = [self.images[i].fingerprint for i in rows.tolist()]
+        p, present = _stacked([fp.window_phash for fp in chosen], len(WINDOWS))
+        d, _ = _stacked([fp.window_dhash for fp in chosen], len(WINDOWS))
+        return p[:, columns], d[:, columns], present
+
+
+def _stacked(rows: Sequence[Hashes], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), width) uint64 of rows of `width` hashes, zeros for a row without them, and which rows have them."""
+    table = Hashes.table(rows)
+    if table is None or table.shape[1] != width:
+        return np.zeros((len(rows), width), np.uint64), np.zeros(len(rows), bool)
+    if isinstance(table, np.ma.MaskedArray):
+        return np.ma.filled(table, 0), ~np.ma.getmaskarray(table)[:, 0]
+    return table, np.ones(len(rows), bool)
+
+
 def find_candidates(
     images: Sequence[ImageRecord],
     max_distance_bits: int,
     *,
+    extra: ExtraHashes | None = None,
     turned_radius_bits: int = TURNED_RADIUS_BITS,
     window_radius_bits: int = WINDOW_RADIUS_BITS,
     plain_preferred_bits: int = 12,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Candidates:
-    """Plain pairs up to max_distance_bits (pHash and dHash), plus turned and window pairs within their radii.
+    """Plain pairs up to max_distance_bits (pHash and dHash), plus turned and window pairs within their radii: the
+    turned and window hashes read from `extra` (by default from the images' fingerprints).
 
     Exact up to EXACT_MAX_IMAGES images; past it from bucket tables (scaled_candidates.py)."""
     count = len(images)
+    extra = extra if extra is not None else RecordHashes(images)
     if count > EXACT_MAX_IMAGES:
         from dupfinder.core.matching.scaled_candidates import Radii, scaled_routes  # numba: only when needed
 
@@ -92,7 +135,7 @@ def find_candidates(
         radii = Radii(max_distance_bits, turned_radius_bits, window_radius_bits, PARTIAL_RADIUS_BITS,
                       PARTIAL_DHASH_BITS, CROP_UPSCALE)  # fmt: skip
         routes = scaled_routes(
-            image_hashes(images), [im.digest for im in images], radii, len(TURNS), advance, set_total
+            image_hashes(images, extra), [im.digest for im in images], radii, len(TURNS), advance, set_total
         )
         meter.finish()
         return merge_rows(routes, count, plain_preferred_bits)
@@ -123,14 +166,13 @@ def find_candidates(
         if cancel is not None:
             cancel.raise_if_cancelled()
 
-    turned_p = hash_table(images, "turned_phash")
-    turned_d = hash_table(images, "turned_dhash")
+    every = np.arange(count)
+    turned_p, turned_d = _masked(*extra.turned(every))
     if turned_p is not None and turned_d is not None:
         owner, other, turn, distance = _search(turned_p, turned_d, phash, dhash, turned_radius_bits, None, tick)
         rows.append(oriented_rows(owner, other, distance, Route.TURNED, turn + 1, None))
     meter.advance(count)
-    window_p = hash_table(images, "window_phash")
-    window_d = hash_table(images, "window_dhash")
+    window_p, window_d = _masked(*extra.windows(every, range(len(WINDOWS))))
     if window_p is not None and window_d is not None:
         owner, other, window, distance = _search(
             window_p[:, :CROP_WINDOWS], window_d[:, :CROP_WINDOWS], phash, dhash, window_radius_bits,
@@ -169,49 +211,34 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
             np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
 
 
-def image_hashes(images: Sequence[ImageRecord]):
-    """scaled_candidates' view of the images (a RouteHashes): turned and window hashes read for the rows asked."""
+def image_hashes(images: Sequence[ImageRecord], extra: ExtraHashes):
+    """scaled_candidates' view of the images (a RouteHashes): turned and window hashes read for the rows asked,
+    zeros for an image without them (it is then a candidate only of others without them: the second measure
+    decides)."""
     from dupfinder.core.matching.scaled_candidates import RouteHashes
-
-    def turned(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        chosen = [images[i] for i in rows.tolist()]
-        p, d = (_filled(hash_table(chosen, name), len(chosen), len(TURNS)) for name in ("turned_phash", "turned_dhash"))
-        return p, d
-
-    def windows(rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        out_p = np.zeros((len(rows), len(columns)), np.uint64)
-        out_d = np.zeros_like(out_p)
-        for start in range(0, len(rows), HASH_BLOCK):
-            chosen = [images[i] for i in rows[start : start + HASH_BLOCK].tolist()]
-            for out, name in ((out_p, "window_phash"), (out_d, "window_dhash")):
-                table = _filled(hash_table(chosen, name), len(chosen), len(WINDOWS))
-                out[start : start + len(chosen)] = table[:, columns]
-        return out_p, out_d
 
     return RouteHashes(
         np.array([im.fingerprint.phash for im in images], np.uint64),
         np.array([im.fingerprint.dhash for im in images], np.uint64),
         np.array([im.fingerprint.width for im in images], np.float64),
         np.array([im.fingerprint.height for im in images], np.float64),
-        turned,
-        windows,
+        lambda rows: extra.turned(rows)[:2],
+        lambda rows, columns: extra.windows(rows, columns)[:2],
     )
 
 
-HASH_BLOCK = 50_000  # images per block when reading window hashes: the whole window table is never in memory
-
-
-def _filled(table: np.ndarray | None, rows: int, width: int) -> np.ndarray:
-    """A hash table with absent rows (fingerprints cached without those hashes) as zeros: such an image is then a
-    candidate only of others without them, and the second measure decides."""
-    if table is None:
-        return np.zeros((rows, width), np.uint64)
-    return np.ma.filled(table, 0) if isinstance(table, np.ma.MaskedArray) else table
+def _masked(p: np.ndarray, d: np.ndarray, present: np.ndarray):
+    """The exact routes' tables: None when no image has these hashes; rows without them masked when some lack them."""
+    if not present.any():
+        return None, None
+    if present.all():
+        return p, d
+    mask = np.repeat(~present[:, None], p.shape[1], axis=1)
+    return np.ma.masked_array(p, mask), np.ma.masked_array(d, mask)
 
 
 def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
-    """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a row that matches
-    nothing (their own upright pHash would; a row of all-ones/zeros is as good as absent at these radii)."""
+    """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a masked row."""
     return Hashes.table([getattr(im.fingerprint, name) for im in images])
 
 

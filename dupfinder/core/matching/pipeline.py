@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dupfinder.core.matching.candidates import Candidates, find_candidates
+from dupfinder.core.matching.candidates import Candidates, ExtraHashes, find_candidates
 from dupfinder.core.matching.confirm import Measure, confirm_pairs
 from dupfinder.core.matching.stash import ViewStash
 from dupfinder.core.models import FileEntry, ImageRecord, Pairs, Route, Verdict
@@ -45,6 +45,7 @@ def matched_pairs(
     workers: int | None = None,
     store: MeasureStore | None = None,
     stash: ViewStash | None = None,
+    extra: ExtraHashes | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Pairs:
@@ -52,10 +53,16 @@ def matched_pairs(
 
     `store` (optional) remembers measures between scans: a pair whose two files are unchanged is not decoded again,
     so a rescan of an unchanged library measures nothing. `stash` (optional): the views fingerprinting kept
-    (matching.stash), so that the pictures this scan decoded are not decoded again."""
+    (matching.stash), so that the pictures this scan decoded are not decoded again. `extra`: where the turned and
+    window hashes are, when the images' fingerprints hold none (matching.hash_spill)."""
     started = time.perf_counter()
     found = find_candidates(
-        images, max_distance_bits, plain_preferred_bits=CONFIRM_PLAIN_BITS, progress=progress, cancel=cancel
+        images,
+        max_distance_bits,
+        extra=extra,
+        plain_preferred_bits=CONFIRM_PLAIN_BITS,
+        progress=progress,
+        cancel=cancel,
     )
     searched = time.perf_counter()
     detail = np.array([-1.0 if im.fingerprint.detail is None else im.fingerprint.detail for im in images])
