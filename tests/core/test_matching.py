@@ -337,12 +337,15 @@ class _DictStore:
     def __init__(self) -> None:
         self.rows: dict[bytes, tuple] = {}
         self.looked_up = 0
+        self.largest_call = 0
 
     def lookup_measures(self, keys):
         self.looked_up += len(keys)
+        self.largest_call = max(self.largest_call, len(keys))
         return {k: self.rows[k] for k in keys if k in self.rows}
 
     def store_measures(self, items):
+        self.largest_call = max(self.largest_call, len(items))
         self.rows.update(items)
 
 
@@ -357,6 +360,24 @@ def test_a_rescan_with_a_measure_store_decodes_nothing_and_groups_the_same(copie
     second = matched_pairs(copies.images, copies.max_distance_bits, store=store)
     for name in ("left", "right", "verdict", "inliers", "kept_left", "angle", "edits"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
+def test_measures_are_recalled_and_stored_a_block_at_a_time_with_the_same_figures(copies, monkeypatch):
+    from dupfinder.core.matching import pipeline
+
+    whole = _DictStore()
+    first = pipeline.matched_pairs(copies.images, copies.max_distance_bits, store=whole)
+    assert whole.largest_call > 3
+    monkeypatch.setattr(pipeline, "RECALL_BLOCK", 3)
+    monkeypatch.setattr(pipeline, "STORE_BATCH", 2)
+    blocks = _DictStore()
+    second = pipeline.matched_pairs(copies.images, copies.max_distance_bits, store=blocks)
+    assert blocks.rows == whole.rows and blocks.largest_call <= 3  # never every key at once
+    third = pipeline.matched_pairs(copies.images, copies.max_distance_bits, store=blocks)  # all recalled
+    for name in ("left", "right", "verdict", "inliers", "coverage", "kept_left", "kept_right", "angle", "edits",
+                 "agreement"):  # fmt: skip
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name
+        assert np.array_equal(getattr(first, name), getattr(third, name)), name
 
 
 def test_tiny_and_odd_pictures_never_stop_the_scan(tmp_path):
@@ -414,8 +435,9 @@ def test_the_second_measure_drops_a_view_once_no_later_pair_needs_it(monkeypatch
     left = np.repeat(np.arange(0, 1000, 5), 4)
     right = left + np.tile(np.arange(1, 5), 200)
     loaded = []
-    measures = confirm.confirm_pairs([f"/p/{i}.jpg" for i in range(1000)], left, right, np.zeros(800, np.uint8),
-                                     np.ones(800, bool), workers=2, tick=loaded.append)  # fmt: skip
+    measures = list(confirm.confirm_pairs([f"/p/{i}.jpg" for i in range(1000)], left, right,
+                                          np.zeros(800, np.uint8), np.ones(800, bool), workers=2,
+                                          tick=loaded.append))  # fmt: skip
     assert len(measures) == 800 and all(m.verdict == Verdict.CONFIRMED for m in measures)
     assert sum(loaded) == 1000 + 800  # each picture loaded once, each pair measured once
     assert max(most) <= 2 * 8 + 2  # the views of the pairs in flight, not all 1,000

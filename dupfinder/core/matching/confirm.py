@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -343,13 +343,14 @@ def confirm_pairs(
     workers: int,
     tick: Callable[[int], None],
     stash: ViewStash | None = None,
-) -> list[Measure]:
+) -> Iterator[Measure]:
     """Measure every pair (left[k], right[k]) of images given by path, left turned by turns[k] (Pairs.turn), framed[k]
     when the candidate came from whole-picture hashes; views are loaded once per image (from `stash` if kept there).
 
     Pairs go a block at a time (in the given order: candidates come sorted by their first image, so a group's
     reference is loaded once for all its copies) and a view is dropped as soon as no later pair needs it: memory
-    holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes)."""
+    holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes). The measures
+    come out a block at a time, in the pairs' order, for the caller to keep as compactly as it likes."""
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
     pending = np.bincount(np.concatenate([left, right]).astype(np.int64), minlength=len(paths))
     views: dict[int, View | None] = {}
@@ -364,7 +365,6 @@ def confirm_pairs(
             log.exception("unexpected error measuring %s and %s", paths[int(left[k])], paths[int(right[k])])
             return Measure(Verdict.HASH_ONLY)
 
-    measures: list[Measure] = []
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="confirm") as pool:
         for start in range(0, len(left), CONFIRM_BLOCK):
             block = range(start, min(len(left), start + CONFIRM_BLOCK))
@@ -373,10 +373,10 @@ def confirm_pairs(
             loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), new)
             views.update(zip(new, loaded, strict=True))
             tick(len(new))
-            measures.extend(pool.map(one, block))
+            measures = list(pool.map(one, block))
             tick(len(block))
             for image in both:
                 pending[image] -= 1
                 if not pending[image]:
                     views.pop(image, None)
-    return measures
+            yield from measures

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -34,8 +35,6 @@ CONFIRM_PLAIN_BITS = 12
 # (measured: 16 bits added 120 pictures measured of 1,210 on the perf corpus and no false pair; 18 bits 300, one).
 MEASURE_PLAIN_BITS = 16
 DETAIL_SURE = 8.0  # grey-level spread above which a picture is surely not flat (windows.picture_detail)
-
-DEBUG_MEASURES: list | None = None  # benchmarks set a list here to receive (pair row, Measure) of the last run
 
 
 def matched_pairs(
@@ -81,79 +80,112 @@ def matched_pairs(
     skip = found.identical.copy()
     skip |= plain & (found.distance_bits <= HASH_ACCEPT_BITS) & sure
     measure_rows = np.flatnonzero(~skip)
+    figures = _Figures.for_pairs(count)
+    files = [im.file for im in images]
     left, right = found.left[measure_rows], found.right[measure_rows]
-    meter = ProgressMeter(ScanStage.CONFIRMING, len(set(left.tolist()) | set(right.tolist())) + len(left), progress)
+    turns = found.turn[measure_rows]
+    framed = found.route[measure_rows] != Route.WINDOW
+    todo = _recall(store, files, left, right, turns, framed, measure_rows, figures) if store is not None else None
+    todo = np.arange(len(measure_rows)) if todo is None else todo
+    needed = np.unique(np.concatenate([left[todo], right[todo]]))
+    meter = ProgressMeter(ScanStage.CONFIRMING, len(needed) + len(todo), progress)
 
     def tick(done: int) -> None:
         if cancel is not None:
             cancel.raise_if_cancelled()
         meter.advance(done)
 
-    framed = found.route[measure_rows] != Route.WINDOW
-    turns = found.turn[measure_rows]
-    rows = zip(left.tolist(), right.tolist(), turns.tolist(), framed.tolist(), strict=True)
-    keys = [measure_key(images[a].file, images[b].file, t, f) for a, b, t, f in rows]
-    known = store.lookup_measures(keys) if store is not None and keys else {}
-    todo = np.array([k for k, key in enumerate(keys) if key not in known], np.int64)
     fresh = confirm_pairs(
-        [im.path for im in images],
-        left[todo],
-        right[todo],
-        turns[todo],
-        framed[todo],
-        workers=workers or _cores(),
-        tick=tick,
-        stash=stash,
-    )
-    by_key = {key: Measure(Verdict(v), *rest) for key, (v, *rest) in known.items()}
-    new = [(keys[k], m) for k, m in zip(todo.tolist(), fresh, strict=True)]
-    by_key.update(new)
-    if store is not None:
-        store.store_measures([(key, _measure_row(m)) for key, m in new if m.verdict != Verdict.HASH_ONLY])
-    measures = [by_key[key] for key in keys]
-    images_needed = set(left[todo].tolist()) | set(right[todo].tolist())
-    kept = sum(images[i].path in stash for i in images_needed) if stash is not None else 0
+        [im.path for im in images], left[todo], right[todo], turns[todo], framed[todo],
+        workers=workers or _cores(), tick=tick, stash=stash,
+    )  # fmt: skip
+    remember: list[tuple[bytes, MeasureRow]] = []
+    for k, m in zip(todo.tolist(), fresh, strict=True):
+        figures.put(int(measure_rows[k]), m)
+        if store is not None and m.verdict != Verdict.HASH_ONLY:
+            a, b = int(left[k]), int(right[k])
+            remember.append((measure_key(files[a], files[b], int(turns[k]), bool(framed[k])), _measure_row(m)))
+            if len(remember) >= STORE_BATCH:
+                store.store_measures(remember)
+                remember = []
+    if store is not None and remember:
+        store.store_measures(remember)
+    kept = sum(images[i].path in stash for i in needed.tolist()) if stash is not None else 0
     meter.finish()
     log.info(
         "matching: %d candidate pairs in %.2f s; %d pictures (%d kept from fingerprinting) and %d pairs measured"
         " (%d known) in %.2f s",
         count,
         searched - started,
-        len(images_needed),
+        len(needed),
         kept,
         len(todo),
-        len(known),
+        len(measure_rows) - len(todo),
         time.perf_counter() - searched,
     )
-    verdict = np.full(count, Verdict.HASH_ONLY, np.uint8)
-    inliers = np.zeros(count, np.uint16)
-    coverage, kept_left, kept_right, angle, agreement = (np.zeros(count, np.float32) for _ in range(5))
-    kept_left[:] = kept_right[:] = 1.0
-    edits = np.zeros(count, np.uint8)
-    for row, m in zip(measure_rows.tolist(), measures, strict=True):
-        verdict[row], inliers[row], coverage[row] = m.verdict, min(m.inliers, 65535), m.coverage
-        kept_left[row], kept_right[row], angle[row], edits[row] = m.kept_left, m.kept_right, m.angle, m.edits
-        agreement[row] = m.agreement
-    log.debug("%d candidate pairs: %s", count, np.bincount(verdict, minlength=6).tolist())
-    pairs = Pairs(
+    log.debug("%d candidate pairs: %s", count, np.bincount(figures.verdict, minlength=6).tolist())
+    return Pairs(
         found.left.astype(np.int32),
         found.right.astype(np.int32),
         np.minimum(found.distance_bits, 255).astype(np.uint8),
         found.identical,
-        verdict=verdict,
         route=found.route,
         turn=found.turn,
-        inliers=inliers,
-        coverage=coverage,
-        kept_left=kept_left,
-        kept_right=kept_right,
-        angle=angle,
-        edits=edits,
-        agreement=agreement,
+        **figures.columns(),
     )
-    if DEBUG_MEASURES is not None:
-        DEBUG_MEASURES[:] = [(int(r), m) for r, m in zip(measure_rows.tolist(), measures, strict=True)]
-    return pairs
+
+
+STORE_BATCH = 10_000  # new measures per write to the store
+RECALL_BLOCK = 50_000  # measured pairs whose keys are made and looked up at a time
+
+
+def _recall(store, files, left, right, turns, framed, measure_rows, figures) -> np.ndarray:
+    """Put the measures `store` remembers into `figures`; the positions (into left/right) still to measure. A block of
+    keys at a time: a million measured pairs never hold a million keys."""
+    todo = []
+    for start in range(0, len(left), RECALL_BLOCK):
+        stop = min(len(left), start + RECALL_BLOCK)
+        rows = zip(left[start:stop].tolist(), right[start:stop].tolist(), turns[start:stop].tolist(),
+                   framed[start:stop].tolist(), strict=True)  # fmt: skip
+        keys = [measure_key(files[a], files[b], t, f) for a, b, t, f in rows]
+        known = store.lookup_measures(keys)
+        for k, key in enumerate(keys, start):
+            row = known.get(key)
+            if row is None:
+                todo.append(k)
+            else:
+                verdict, *rest = row
+                figures.put(int(measure_rows[k]), Measure(Verdict(verdict), *rest))
+    return np.array(todo, np.int64)
+
+
+@dataclass(slots=True)
+class _Figures:
+    """The second measure's figures of every candidate pair, as Pairs holds them (unmeasured: HASH_ONLY)."""
+
+    verdict: np.ndarray
+    inliers: np.ndarray
+    coverage: np.ndarray
+    kept_left: np.ndarray
+    kept_right: np.ndarray
+    angle: np.ndarray
+    edits: np.ndarray
+    agreement: np.ndarray
+
+    @classmethod
+    def for_pairs(cls, count: int) -> _Figures:
+        reals = [np.zeros(count, np.float32) for _ in range(5)]
+        reals[1][:] = reals[2][:] = 1.0  # kept_left, kept_right
+        return cls(np.full(count, Verdict.HASH_ONLY, np.uint8), np.zeros(count, np.uint16), reals[0], reals[1],
+                   reals[2], reals[3], np.zeros(count, np.uint8), reals[4])  # fmt: skip
+
+    def put(self, row: int, m: Measure) -> None:
+        self.verdict[row], self.inliers[row], self.coverage[row] = m.verdict, min(m.inliers, 65535), m.coverage
+        self.kept_left[row], self.kept_right[row], self.angle[row] = m.kept_left, m.kept_right, m.angle
+        self.edits[row], self.agreement[row] = m.edits, m.agreement
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 # Part of every stored measure's key: bump when confirm.py or the choice of what is measured changes.
