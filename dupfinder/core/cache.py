@@ -47,6 +47,9 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _APPLICATION_ID_OFFSET = 68  # in the database header
 _COMPANIONS = ("-wal", "-shm", "-journal")
+# A fingerprint row is ~1.1 KB (its turned and window hashes): SQLite's default 4 KB pages keep at most ~1 KB of a row
+# in the page and put the rest on an overflow page of its own, 5 KB a row; 8 KB pages hold whole rows (4x smaller).
+PAGE_BYTES = 8192
 _HASH_BYTES = 8
 _TURNED_BYTES = 7 * 2 * _HASH_BYTES
 _WINDOWS_BYTES = len(WINDOWS) * 2 * _HASH_BYTES
@@ -387,6 +390,8 @@ class FingerprintCache:
         """Create the tables, or rebuild them for another schema version, and empty them for another recipe."""
         if self._schema_state(db) == (SCHEMA_VERSION, self.recipe):
             return
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            db.execute(f"PRAGMA page_size = {PAGE_BYTES}")  # a new file: before its first table
         db.execute("BEGIN IMMEDIATE")
         try:
             version, recipe = self._schema_state(db)

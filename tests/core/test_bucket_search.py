@@ -98,11 +98,14 @@ def test_representatives_are_the_best_connected_image_of_each_cluster():
 def test_merged_rows_prefer_identical_then_close_plain_then_nearest_as_lexsort_did():
     rng = np.random.default_rng(6)
     n = 5000
-    rows = [(rng.integers(0, 50, n), rng.integers(50, 100, n), rng.integers(0, 20, n), rng.random(n) < 0.05,
-             rng.integers(0, 4, n).astype(np.uint8), np.zeros(n, np.uint8), np.full(n, -1, np.int16),
-             np.zeros(n, bool))]  # fmt: skip
+    block = candidates.row_block(rng.integers(0, 50, n), rng.integers(50, 100, n), rng.integers(0, 20, n),
+                                 rng.random(n) < 0.05, rng.integers(0, 4, n).astype(np.uint8), np.zeros(n, np.uint8),
+                                 np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
+    left, right, distance, identical, route = (block[k].astype(np.int64) for k in range(5))
+    identical = identical.astype(bool)
+    rows = [list(block)]  # merge_rows empties the blocks it is given
     merged = candidates.merge_rows(rows, 100, 12)
-    left, right, distance, identical, route = (rows[0][k] for k in range(5))
+    assert rows == []
     keys = left * 100 + right
     preferred = (route == Route.PLAIN) & (distance <= 12)
     order = np.lexsort((route, distance, ~preferred, ~identical, keys))

@@ -441,3 +441,21 @@ def test_a_schema_2_cache_from_the_previous_version_is_rebuilt_with_a_clear_warn
         entries = fill(cache, 2)
     with FingerprintCache(path, RECIPE) as cache:
         assert cache.warnings == [] and len(cache.lookup(entries)) == 2
+
+
+def test_a_new_cache_keeps_whole_fingerprint_rows_in_its_pages(tmp_path):
+    """A row with every turned and window hash (~1.1 KB) fits an 8 KB page; 4 KB pages put ~4 KB of overflow page
+    beside each row."""
+    rng = random.Random(4)
+    path = tmp_path / "c.sqlite3"
+    entries = [entry(f"/p/{i}.jpg", size_bytes=1000 + i) for i in range(2000)]
+    with FingerprintCache(path, RECIPE) as cache:
+        cache.store(
+            (e, Fingerprint(4000, 3000, "JPEG", *(rng.getrandbits(64) for _ in range(4)), None,
+                            rng.randbytes(56), rng.randbytes(56), rng.randbytes(416), rng.randbytes(416), 3.0))
+            for e in entries
+        )  # fmt: skip
+        assert len(cache.lookup(entries)) == 2000
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == 8192
+    assert path.stat().st_size < 2000 * 1600

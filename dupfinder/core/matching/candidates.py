@@ -50,9 +50,9 @@ EXACT_MAX_IMAGES = 5_000
 class Candidates:
     """Candidate pairs (left < right), one row per pair, sorted by (left, right)."""
 
-    left: np.ndarray  # int64
+    left: np.ndarray  # int32 (as Pairs)
     right: np.ndarray
-    distance_bits: np.ndarray  # int64: the route's hash distance (largest of pHash and dHash)
+    distance_bits: np.ndarray  # uint8: the route's hash distance (largest of pHash and dHash)
     identical: np.ndarray  # bool
     route: np.ndarray  # uint8 Route
     turn: np.ndarray  # uint8: 0 upright, else 1 + index in fingerprint.TURNS, applied to `left` to look like right
@@ -148,18 +148,11 @@ def find_candidates(
         progress=progress,
         cancel=cancel,
     )
-    rows = [
-        (
-            plain.left.astype(np.int64),
-            plain.right.astype(np.int64),
-            plain.distance_bits.astype(np.int64),
-            plain.identical,
-            np.full(len(plain), Route.PLAIN, np.uint8),
-            np.zeros(len(plain), np.uint8),
-            np.full(len(plain), -1, np.int16),
-            np.zeros(len(plain), bool),
-        )
-    ]
+    n = len(plain)
+    plain_rows = row_block(plain.left, plain.right, plain.distance_bits, plain.identical,
+                           np.full(n, Route.PLAIN, np.uint8), np.zeros(n, np.uint8), np.full(n, -1, np.int16),
+                           np.zeros(n, bool))  # fmt: skip
+    rows = [plain_rows]
     meter = ProgressMeter(ScanStage.COMPARING, 2 * count, progress)
 
     def tick(done: int) -> None:
@@ -207,8 +200,8 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
         windows.append(np.full(int(keep.sum()), k, np.int16))
     left, right = np.concatenate(lefts), np.concatenate(rights)
     n = len(left)
-    return (left, right, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
-            np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
+    return row_block(left, right, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
+                     np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
 
 
 def image_hashes(images: Sequence[ImageRecord], extra: ExtraHashes):
@@ -273,27 +266,46 @@ def oriented_rows(owner, other, distance, route, turn, window):
     else:
         turn = np.zeros(n, np.uint8)
     window_index = np.full(n, -1, np.int16) if window is None else window.astype(np.int16)
-    return left, right, distance, np.zeros(n, bool), np.full(n, route, np.uint8), turn, window_index, owner == left
+    return row_block(left, right, distance, np.zeros(n, bool), np.full(n, route, np.uint8), turn, window_index,
+                     owner == left)  # fmt: skip
 
 
-def merge_rows(rows, count: int, plain_preferred_bits: int) -> Candidates:
+def row_block(left, right, distance, identical, route, turn, window, of_left) -> list[np.ndarray]:
+    """A route's rows in the layout merge_rows takes, as compact as Pairs keeps them (int32 rows, uint8 distances):
+    at a million images the routes find tens of millions of rows."""
+    return [left.astype(np.int32, copy=False), right.astype(np.int32, copy=False),
+            np.minimum(distance, 255).astype(np.uint8, copy=False), identical.astype(bool, copy=False),
+            route.astype(np.uint8, copy=False), turn.astype(np.uint8, copy=False),
+            window.astype(np.int16, copy=False), of_left.astype(bool, copy=False)]  # fmt: skip
+
+
+def merge_rows(rows: list[list[np.ndarray]], count: int, plain_preferred_bits: int) -> Candidates:
     """One row per pair: identical bytes first, then the plain route when within plain_preferred_bits (the whole
-    pictures' own distance), then the smallest distance."""
-    left, right, distance, identical, route, turn, window, of_left = (
-        np.concatenate(c) for c in zip(*rows, strict=True)
-    )
-    keys = left * count + right
+    pictures' own distance), then the smallest distance. Takes the blocks out of `rows` (row_block lists), each
+    column freed once joined: the merge holds the rows about twice, not five times."""
+    columns = []
+    for c in range(len(Candidates.__slots__)):
+        columns.append(np.concatenate([block[c] for block in rows]))
+        for block in rows:
+            block[c] = None
+    rows.clear()
+    left, right, distance, identical, route = columns[:5]
+    keys = left.astype(np.int64) * count + right
     preferred = (route == Route.PLAIN) & (distance <= plain_preferred_bits)
     if count < 1 << 25:  # one int64 sort key (pair, then the preferences in 12 bits): a quarter of lexsort's time
-        rank = (~identical).astype(np.int64) << 11 | (~preferred).astype(np.int64) << 10
-        rank |= np.minimum(distance, 255).astype(np.int64) << 2 | route.astype(np.int64)
-        order = np.argsort(keys << 12 | rank)
+        rank = (~identical).astype(np.uint16) << 11 | (~preferred).astype(np.uint16) << 10
+        rank |= distance.astype(np.uint16) << 2 | route.astype(np.uint16)
+        keys <<= 12
+        keys |= rank
+        del rank
+        order = np.argsort(keys)
+        keys = keys[order] >> 12
     else:
         order = np.lexsort((route, distance, ~preferred, ~identical, keys))
-    keys = keys[order]
+        keys = keys[order]
     first = np.ones(len(keys), bool)
     first[1:] = keys[1:] != keys[:-1]
+    del keys
     pick = order[first]
-    return Candidates(
-        left[pick], right[pick], distance[pick], identical[pick], route[pick], turn[pick], window[pick], of_left[pick]
-    )
+    del order
+    return Candidates(*(column[pick] for column in columns))

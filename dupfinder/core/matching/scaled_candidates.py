@@ -165,6 +165,8 @@ def scaled_routes(
 
 
 def _plain_rows(hashes: RouteHashes, digests, left, right, distance):
+    from dupfinder.core.matching.candidates import row_block
+
     count = len(hashes.phash)
     same_left, same_right = identical_pairs(digests)
     same_distance = np.maximum(
@@ -174,8 +176,8 @@ def _plain_rows(hashes: RouteHashes, digests, left, right, distance):
     left, right, distance, identical = with_identical(count, left, right, distance, same_left, same_right,
                                                       same_distance)  # fmt: skip
     n = len(left)
-    return (left, right, distance.astype(np.int64), identical, np.full(n, Route.PLAIN, np.uint8),
-            np.zeros(n, np.uint8), np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
+    return row_block(left, right, distance, identical, np.full(n, Route.PLAIN, np.uint8), np.zeros(n, np.uint8),
+                     np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
 
 
 def _turned_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Radii, turns: int, tick):
@@ -189,7 +191,7 @@ def _turned_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Ra
     )  # fmt: skip
     owner = hubs[query // turns]
     keep = owner != key
-    return oriented_rows(owner[keep], key[keep], distance[keep].astype(np.int64), Route.TURNED,
+    return oriented_rows(owner[keep], key[keep], distance[keep], Route.TURNED,
                          (query % turns)[keep] + 1, None)  # fmt: skip
 
 
@@ -208,10 +210,12 @@ def _crop_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Radi
     upscale = radii.crop_upscale
     fits = (owner != key) & (hashes.width[key] <= hashes.width[owner] * (boxes[:, 2] - boxes[:, 0]) * upscale + 2)
     fits &= hashes.height[key] <= hashes.height[owner] * (boxes[:, 3] - boxes[:, 1]) * upscale + 2
-    return oriented_rows(owner[fits], key[fits], distance[fits].astype(np.int64), Route.WINDOW, None, window[fits])
+    return oriented_rows(owner[fits], key[fits], distance[fits], Route.WINDOW, None, window[fits])
 
 
 def _partial_rows(hashes: RouteHashes, hubs, plan: EditedPlan, radii: Radii, tick):
+    from dupfinder.core.matching.candidates import row_block
+
     window_p, window_d = hashes.windows(hubs, plan.partial_windows)
     lefts, rights, dists, which = [], [], [], []
     for column, window in enumerate(plan.partial_windows):
@@ -221,12 +225,12 @@ def _partial_rows(hashes: RouteHashes, hubs, plan: EditedPlan, radii: Radii, tic
         )
         lefts.append(hubs[a])
         rights.append(hubs[b])
-        dists.append(d.astype(np.int64))
+        dists.append(d)
         which.append(np.full(len(a), window, np.int16))
     a, b = np.concatenate(lefts), np.concatenate(rights)
     n = len(a)
-    return (a, b, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
-            np.zeros(n, np.uint8), np.concatenate(which), np.ones(n, bool))  # fmt: skip
+    return row_block(a, b, np.concatenate(dists), np.zeros(n, bool), np.full(n, Route.PARTIAL, np.uint8),
+                     np.zeros(n, np.uint8), np.concatenate(which), np.ones(n, bool))  # fmt: skip
 
 
 def representatives(count: int, left: np.ndarray, right: np.ndarray, distance: np.ndarray, bits: int) -> np.ndarray:
