@@ -5,8 +5,8 @@
 
 Decoding a million pictures takes this machine hours, and what grows with the data set's size is what the scan holds
 after decoding: its records, the pair search, the second measure's bookkeeping, the groups. So this bench makes the
-state a rescan meets: FILES sparse files (folders of 1,000; unique sizes, except byte-identical copies; a JPEG
-marker and no picture, so they take no disk), and a fingerprint cache that knows all of them, with the fingerprints
+state a rescan meets: FILES sparse files named .jpg (folders of 1,000; unique sizes, except byte-identical copies;
+a line of text, then a hole: they take no disk), and a fingerprint cache that knows all of them, with the fingerprints
 of bench_pair_search's generator (uniform, or clustered: near-copies, turned, cropped and covered copies of 3,000
 centres), 5 % of the near-copies made byte-identical copies. Both are made once and kept (the cache is copied for
 each run, so every run meets the same one). Then `dupfinder scan DIR` runs for each `--source` (a checkout; default
@@ -61,7 +61,7 @@ def make_data(folder: Path, cache: Path, count: int, kind: str) -> None:
         twin = int(source[n])
         size = 4096 + (twin if twin >= 0 else n)
         with open(sub / f"img{n:07d}.jpg", "wb") as f:
-            f.write(b"\xff\xd8\xff\xe0" + (twin if twin >= 0 else n).to_bytes(8, "big"))
+            f.write(b"not a picture %d" % (twin if twin >= 0 else n))
             f.truncate(size)
     print(f"wrote {count:,} files in {time.monotonic() - started:.0f} s", flush=True)
     entries, problems = discover(ScanOptions(roots=(str(folder),)))

@@ -155,10 +155,15 @@ def scaled_routes(
     plan = edited_plan(count, len(hubs), turns)
     set_total(count * len(plain) + plan.rows(count, len(hubs), turns))
 
-    jobs = [lambda: _crop_rows(hashes, hubs, upright, plan, radii, locked_tick),
+    # The crop route is the longest (measured at 1M clustered: 14.5 s, against 5.9 s turned and 3.5 s same-window):
+    # its tables split in two jobs, longest first, so that two threads finish together.
+    crop_p = hashes.windows(hubs, plan.crop_windows)[0].reshape(-1)
+    half = (len(plan.crop) + 1) // 2
+    jobs = [lambda: _crop_rows(hashes, hubs, crop_p, upright, plan, plan.crop[:half], radii, locked_tick),
+            lambda: _crop_rows(hashes, hubs, crop_p, upright, plan, plan.crop[half:], radii, locked_tick),
             lambda: _partial_rows(hashes, hubs, plan, radii, locked_tick)]  # fmt: skip
     if turns and plan.turned:
-        jobs.insert(0, lambda: _turned_rows(hashes, hubs, upright, plan, radii, turns, locked_tick))
+        jobs.insert(2, lambda: _turned_rows(hashes, hubs, upright, plan, radii, turns, locked_tick))
     with ThreadPoolExecutor(max_workers=threads) as pool:  # the kernels release the GIL
         rows.extend(future.result() for future in [pool.submit(job) for job in jobs])
     return rows
@@ -195,16 +200,14 @@ def _turned_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Ra
                          (query % turns)[keep] + 1, None)  # fmt: skip
 
 
-def _crop_rows(hashes: RouteHashes, hubs, upright, plan: EditedPlan, radii: Radii, tick):
+def _crop_rows(hashes: RouteHashes, hubs, flat, upright, plan: EditedPlan, tables, radii: Radii, tick):
+    """The crop route through `tables` (some of plan.crop); `flat`: the hubs' crop-window pHashes, row-major."""
     from dupfinder.core.matching.candidates import oriented_rows
 
     windows = len(plan.crop_windows)
-    crop_p, _ = hashes.windows(hubs, plan.crop_windows)
-    flat = crop_p.reshape(-1)
     query, key, distance = bucket_search.join_pairs(
-        lambda a, b: flat[a:b, None], len(hubs) * windows, upright[:, :1], (radii.window,), plan.crop, JOIN_CAP,
-        tick,
-    )  # fmt: skip
+        lambda a, b: flat[a:b, None], len(hubs) * windows, upright[:, :1], (radii.window,), tables, JOIN_CAP, tick
+    )
     owner, window = hubs[query // windows], np.asarray(plan.crop_windows)[query % windows]
     boxes = np.array(WINDOWS)[window]
     upscale = radii.crop_upscale
@@ -242,11 +245,7 @@ def representatives(count: int, left: np.ndarray, right: np.ndarray, distance: n
     a, b = left[close], right[close]
     degree = np.bincount(a, minlength=count) + np.bincount(b, minlength=count)
     score = degree.astype(np.int64) * count + (count - 1 - np.arange(count))
-    node, other = np.concatenate([a, b]), np.concatenate([score[b], score[a]])
-    order = np.argsort(node, kind="stable")
-    node, other = node[order], other[order]
-    first = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else np.empty(0, np.int64)
-    best = score.copy()
-    if len(node):
-        best[node[first]] = np.maximum(score[node[first]], np.maximum.reduceat(other, first))
+    best = score.copy()  # each image's best score among itself and its close neighbours (no sort: 14x faster)
+    np.maximum.at(best, a, score[b])
+    np.maximum.at(best, b, score[a])
     return best == score
