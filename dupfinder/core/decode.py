@@ -167,8 +167,8 @@ def _decode(
 ) -> DecodedImage:
     """Load at the smallest scale that still covers draft_side (JPEG DCT scaling), within the memory budget, and
     `shrink` the grey picture (and fit the view, when it is this decode's, and make the thumbnail, when wanted)
-    before the full-size pixels go. The thumbnail comes last: it reduces the full-size picture in place, and needs
-    no more memory than the grey conversion did."""
+    before the full-size pixels go. The thumbnail comes last: it reduces the full-size picture (or its grey, which
+    may be the same image) in place, and needs no more memory than the grey conversion did."""
     view = stored = None
     with _open_image(fp, path, head) as im:
         width, height = im.size
@@ -192,8 +192,7 @@ def _decode(
                 if same_view:
                     view = _fitted(grey, view_side)
                 if thumbnail:
-                    del grey  # may be `im` itself, which the thumbnail reduces
-                    stored = stored_thumbnail(im, UPRIGHT.get(orientation))
+                    stored = _thumbnail_or_none(path, grey if _is_wide(im.mode) else im, orientation)
             finally:
                 im.close()  # the full-size pixels are freed, and given back, before the budget is
                 give_back(need)
@@ -204,6 +203,21 @@ def _decode(
         if orientation >= 5:
             width, height = height, width
     return DecodedImage(small, width, height, fmt, taken, view, stored)
+
+
+def _is_wide(mode: str) -> bool:
+    """16-bit and float greys, which Pillow's colour conversions clip: their thumbnail is made from the grey."""
+    return mode.startswith("I") or mode == "F"
+
+
+def _thumbnail_or_none(path: str, im: Image.Image, orientation: int) -> bytes | None:
+    """The stored thumbnail of `im` (reduced in place); one that cannot be made is only a missing thumbnail (the
+    GUI decodes the file instead), never a problem of the picture."""
+    try:
+        return stored_thumbnail(im, UPRIGHT.get(orientation))
+    except DECODE_ERRORS as exc:
+        log.info("no thumbnail kept for %s: %s", path, _one_line(exc))
+        return None
 
 
 def _same_draft(im: Image.Image, side: int, other_side: int) -> bool:

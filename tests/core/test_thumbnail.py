@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from dupfinder.core import thumbnail
+from dupfinder.core import decode, thumbnail
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, fingerprint_file
 from dupfinder.core.models import FileEntry
@@ -158,3 +158,23 @@ def test_bytes_that_are_not_a_sound_thumbnail_read_as_none(data):
 
 def test_a_sound_thumbnail_reads_back():
     assert thumbnail.decoded(jpeg_bytes()).size == (160, 120)
+
+
+def test_a_16_bit_grey_is_scaled_not_clipped(tmp_path):
+    Image.new("I;16", (400, 300), 0x8000).save(tmp_path / "grey16.png")  # mid-grey: clipped, it would be white
+    kept: dict[str, bytes] = {}
+    fingerprint_file(str(tmp_path / "grey16.png"), thumbnails=kept)
+    level = thumbnail.decoded(kept[str(tmp_path / "grey16.png")]).getpixel((80, 60))
+    assert all(120 <= v <= 136 for v in level)
+
+
+def test_a_thumbnail_that_cannot_be_made_leaves_the_fingerprint(tmp_path, monkeypatch):
+    Image.new("RGB", (400, 300), "red").save(tmp_path / "a.png")
+
+    def unmakeable(im, turn):
+        raise ValueError("conversion not supported")
+
+    monkeypatch.setattr(decode, "stored_thumbnail", unmakeable)
+    kept: dict[str, bytes] = {}
+    assert fingerprint_file(str(tmp_path / "a.png"), thumbnails=kept).width == 400
+    assert kept == {}
