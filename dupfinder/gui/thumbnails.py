@@ -145,7 +145,8 @@ def _read_with_pillow(fp, path: str, box_px: int, stored: StoredThumbnails | Non
                 small = thumbnail.fitted(im, thumbnail.SIDE if keep else box_px, UPRIGHT.get(orientation))
             give_back(need)
         if keep:
-            stored.keep(path, os.fstat(fp.fileno()), thumbnail.encode(small))
+            if (data := thumbnail.encode(small)) is not None:
+                stored.keep(path, os.fstat(fp.fileno()), data)
             small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)
         return _to_qimage(small)
     except (OSError, ValueError, SyntaxError, Warning) as exc:
