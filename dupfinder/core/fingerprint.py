@@ -166,7 +166,9 @@ def content_digest(path: str, identity: tuple[int, int] | None = None) -> bytes:
     return digest.digest()
 
 
-def _fingerprint_or_problem(entry: FileEntry, stash: ViewStash | None = None, thumbnails=None) -> Fingerprint | Problem:
+def _fingerprint_or_problem(
+    entry: FileEntry, stash: ViewStash | None = None, thumbnails: dict[str, bytes] | None = None
+) -> Fingerprint | Problem:
     path = entry.path
     try:
         return fingerprint_file(path, entry.identity, stash, thumbnails)

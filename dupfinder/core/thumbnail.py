@@ -21,14 +21,14 @@ MIN_PIXELS = 2_000_000  # up to this size a full decode and scaling costs a few 
 # WebP, lossy: about 4 kB for a 160 px photo (JPEG at the same quality: 6 kB), and it keeps transparency in as
 # little (PNG: 26 kB). Pillow's wheels have it; a Pillow built without it stores no thumbnails.
 WEBP_QUALITY = 85
-_CAN_WRITE = features.check("webp")
 PALETTE_STEP = 4  # palette pictures are first sampled to this many times the box (averaging indices mixes colours)
+_CAN_WRITE = features.check("webp")
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 
 
 def wanted(im: Image.Image) -> bool:
     """Whether fingerprinting stores a thumbnail of `im` (opened): a big picture in a format whose plugin has no
-    reduced decode (JPEG's DCT scaling and HEIF's embedded thumbnails make their own cheaply)."""
+    reduced decode (not JPEG, DCT-scaled, nor HEIF, whose plugin reads an embedded thumbnail when there is one)."""
     return type(im).draft is Image.Image.draft and im.width * im.height > MIN_PIXELS
 
 
@@ -63,16 +63,6 @@ def encode(small: Image.Image) -> bytes | None:
     return out.getvalue()
 
 
-def _has_alpha(im: Image.Image) -> bool:
-    return im.mode in _ALPHA_MODES or "transparency" in im.info
-
-
-def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
-    width, height = size
-    scale = side / max(width, height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
 def decoded(data: bytes) -> Image.Image | None:
     """A stored thumbnail's picture (RGB or RGBA), or None for bytes that are not one: garbled, truncated, another
     format or bigger than SIDE (the cache is read as untrusted input; the caller decodes the file instead)."""
@@ -84,3 +74,13 @@ def decoded(data: bytes) -> Image.Image | None:
             return im.convert("RGBA" if _has_alpha(im) else "RGB")
     except (OSError, ValueError, SyntaxError, EOFError, Warning):
         return None
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in _ALPHA_MODES or "transparency" in im.info
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    width, height = size
+    scale = side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
