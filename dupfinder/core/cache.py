@@ -1,5 +1,6 @@
 """SQLite cache of fingerprints, content digests and lasting decode failures, so a rescan only decodes new or
-changed files.
+changed files; also the thumbnails fingerprinting made of big pictures it decoded whole (core.thumbnail), kept by the
+same rules, so the GUI need not decode those again.
 
 A row is keyed by the path (stored as os.fsencode bytes, because str paths may hold lone surrogates) and is valid only
 while the file keeps its identity: size, mtime, inode change time, device and inode. Size and mtime alone are not
@@ -61,6 +62,15 @@ _KEY_COLUMNS = (
     " dev INTEGER NOT NULL, ino INTEGER NOT NULL"
 )
 _FP_VALUES = "width, height, format, ahash, phash, dhash, whash, taken, turned, windows, detail"
+# Added to schema 4 by any version that knows it (CREATE IF NOT EXISTS), so no user's fingerprints are dropped for it;
+# a rowid table, as SQLite advises for rows of kilobytes.
+_THUMBNAILS = f"CREATE TABLE IF NOT EXISTS thumbnails ({_KEY_COLUMNS}, image BLOB NOT NULL)"
+# A fingerprint stored for a path drops that path's thumbnail of another identity (the file changed): none would
+# ever be shown again.
+_DROP_OTHER_THUMBNAIL = (
+    "DELETE FROM thumbnails WHERE path = ?"
+    " AND NOT (size_bytes = ? AND mtime_ns = ? AND ctime_ns = ? AND dev = ? AND ino = ?)"
+)
 _MEASURE_VALUES = "verdict, inliers, coverage, kept_left, kept_right, angle, edits, residual, agreement, reason"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -75,6 +85,7 @@ _SCHEMA = (
     "CREATE TABLE measures (key BLOB PRIMARY KEY, verdict INTEGER NOT NULL, inliers INTEGER NOT NULL,"
     " coverage REAL NOT NULL, kept_left REAL NOT NULL, kept_right REAL NOT NULL, angle REAL NOT NULL,"
     " edits INTEGER NOT NULL, residual REAL NOT NULL, agreement REAL NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID",
+    _THUMBNAILS,
 )
 
 
@@ -200,7 +211,8 @@ def _is_corrupt(error: BaseException) -> bool:
 
 
 class FingerprintCache:
-    """Fingerprints, digests and failures of files, valid for their identity and the recipe. Thread-safe."""
+    """Fingerprints, digests, failures and thumbnails of files, valid for their identity and the recipe.
+    Thread-safe."""
 
     def __init__(self, path: str | os.PathLike | None, recipe: str) -> None:
         self.path = Path(path) if path is not None else paths.default_cache_path()
@@ -246,9 +258,16 @@ class FingerprintCache:
         return out
 
     def store(self, items: Iterable[tuple[FileEntry, Fingerprint]]) -> None:
-        """Insert or replace, WRITE_BATCH_ROWS rows per transaction."""
+        """Insert or replace, WRITE_BATCH_ROWS rows per transaction; a thumbnail of the path's former file goes."""
         rows = ((*_key(e), *_fingerprint_columns(fp)) for e, fp in items)
-        self._write("fingerprints", _FP_VALUES, rows)
+        self._write("fingerprints", _FP_VALUES, rows, also=_DROP_OTHER_THUMBNAIL)
+
+    def lookup_thumbnails(self, entries: Sequence[FileEntry]) -> dict[int, bytes]:
+        """Index into `entries` -> the stored thumbnail (core.thumbnail's encoded bytes) of an unchanged file."""
+        return {i: image for i, (image,) in self._fetch("thumbnails", "image", entries) if type(image) is bytes}
+
+    def store_thumbnails(self, items: Iterable[tuple[FileEntry, bytes]]) -> None:
+        self._write("thumbnails", "image", ((*_key(e), bytes(image)) for e, image in items))
 
     def lookup_digests(self, entries: Sequence[FileEntry]) -> dict[int, bytes]:
         """Index into `entries` -> cached content digest, for the entries whose file is unchanged."""
@@ -387,8 +406,9 @@ class FingerprintCache:
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        """Create the tables, or rebuild them for another schema version, and empty them for another recipe."""
-        if self._schema_state(db) == (SCHEMA_VERSION, self.recipe):
+        """Create the tables, or rebuild them for another schema version, and empty them for another recipe; add the
+        thumbnails table to a cache made before it."""
+        if self._schema_state(db) == (SCHEMA_VERSION, self.recipe) and self._has_thumbnails(db):
             return
         if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
             db.execute(f"PRAGMA page_size = {PAGE_BYTES}")  # a new file: before its first table
@@ -408,15 +428,22 @@ class FingerprintCache:
                     db.execute(statement)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif recipe != self.recipe:
-                log.info("fingerprint recipe changed from %r to %r: cache emptied", recipe, self.recipe)
-                for table in ("fingerprints", "digests", "failures"):
-                    db.execute(f"DELETE FROM {table}")
+            else:
+                db.execute(_THUMBNAILS)  # a cache made before thumbnails keeps everything else
+                if recipe != self.recipe:
+                    log.info("fingerprint recipe changed from %r to %r: cache emptied", recipe, self.recipe)
+                    for table in ("fingerprints", "digests", "failures", "thumbnails"):
+                        db.execute(f"DELETE FROM {table}")
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recipe', ?)", (self.recipe,))
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
             raise
+
+    @staticmethod
+    def _has_thumbnails(db: sqlite3.Connection) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'thumbnails'"
+        return db.execute(query).fetchone() is not None
 
     @staticmethod
     def _schema_state(db: sqlite3.Connection) -> tuple[int, str | None]:
@@ -464,7 +491,9 @@ class FingerprintCache:
                     return
             yield from ((keys[row[:6]], row[6:]) for row in rows if row[:6] in keys)
 
-    def _write(self, table: str, columns: str, rows: Iterator[tuple]) -> None:
+    def _write(self, table: str, columns: str, rows: Iterator[tuple], also: str | None = None) -> None:
+        """Insert or replace `rows` in batches; `also`, a statement taking each row's key, runs in the same
+        transaction."""
         count = 6 + columns.count(",") + 1
         sql = f"INSERT OR REPLACE INTO {table} ({_KEY}, {columns}) VALUES ({','.join('?' * count)})"
         while True:
@@ -477,6 +506,8 @@ class FingerprintCache:
                 try:
                     self._db.execute("BEGIN")
                     self._db.executemany(sql, batch)
+                    if also is not None:
+                        self._db.executemany(also, (row[:6] for row in batch))
                     self._db.execute("COMMIT")
                 except sqlite3.DatabaseError as e:
                     _rollback(self._db)

@@ -43,6 +43,8 @@ from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 from dupfinder.core.decode_memory import DECODE_BUDGET, MemoryBudget, decode_bytes, give_back
 from dupfinder.core.models import ProblemKind
 from dupfinder.core.reading import open_photo
+from dupfinder.core.thumbnail import stored_thumbnail
+from dupfinder.core.thumbnail import wanted as wanted_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ _JPEG_MAGIC = b"\xff\xd8\xff"
 _EXIF_ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
 _EXIF_DATETIME_ORIGINAL = 0x9003
-_TRANSPOSE = {
+UPRIGHT = {  # EXIF orientation -> the turn that makes the picture upright
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -97,6 +99,7 @@ class DecodedImage:
     format: str  # Pillow's format name
     taken: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
     view: Image.Image | None = None  # decode_view's picture when asked for and this decode made it too (upright)
+    thumbnail: bytes | None = None  # thumbnail.stored_thumbnail, when asked for and thumbnail.wanted says so
 
 
 def decode_for_hashing(
@@ -105,14 +108,16 @@ def decode_for_hashing(
     budget: MemoryBudget = DECODE_BUDGET,
     *,
     view_side: int | None = None,
+    thumbnail: bool = False,
 ) -> DecodedImage:
     """Decode `path` into a DecodedImage; raises FingerprintError for anything that is not a readable image.
 
     `identity` is the (dev, ino) discovery found: another file at the path is refused, not decoded. With
     `view_side`, the DecodedImage also holds decode_view(path, view_side), the very same pixels, when that view
     comes from this decode (a JPEG DCT-scaled alike for both, or a format decoded whole): the second measure then
-    need not decode the file again."""
-    return _decoded(path, identity, budget, NORMALISED_SIZE, _hashing_square, view_side)
+    need not decode the file again. With `thumbnail`, a big picture decoded whole also gets its stored thumbnail
+    (core.thumbnail), made from the same pixels."""
+    return _decoded(path, identity, budget, NORMALISED_SIZE, _hashing_square, view_side, thumbnail)
 
 
 def decode_view(
@@ -138,7 +143,7 @@ def _fitted(grey: Image.Image, side: int) -> Image.Image:
     return grey.copy()
 
 
-def _decoded(path, identity, budget, draft_side, shrink, view_side=None) -> DecodedImage:
+def _decoded(path, identity, budget, draft_side, shrink, view_side=None, thumbnail=False) -> DecodedImage:
     head = b""
     with _warnings_caught() as caught:
         try:
@@ -147,7 +152,7 @@ def _decoded(path, identity, budget, draft_side, shrink, view_side=None) -> Deco
                     raise FingerprintError(ProblemKind.EMPTY, "the file has 0 bytes")
                 head = fp.read(16)
                 fp.seek(0)
-                decoded = _decode(fp, path, head, budget, draft_side, shrink, view_side)
+                decoded = _decode(fp, path, head, budget, draft_side, shrink, view_side, thumbnail)
         except FingerprintError as exc:
             raise _with_warnings(exc, caught) from exc
         except DECODE_ERRORS as exc:
@@ -157,14 +162,19 @@ def _decoded(path, identity, budget, draft_side, shrink, view_side=None) -> Deco
     return decoded
 
 
-def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, shrink, view_side) -> DecodedImage:
+def _decode(
+    fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, shrink, view_side, thumbnail
+) -> DecodedImage:
     """Load at the smallest scale that still covers draft_side (JPEG DCT scaling), within the memory budget, and
-    `shrink` the grey picture (and fit the view, when it is this decode's) before the full-size pixels go."""
-    view = None
+    `shrink` the grey picture (and fit the view, when it is this decode's, and make the thumbnail, when wanted)
+    before the full-size pixels go. The thumbnail comes last: it reduces the full-size picture (or its grey, which
+    may be the same image) in place, and needs no more memory than the grey conversion did."""
+    view = stored = None
     with _open_image(fp, path, head) as im:
         width, height = im.size
         fmt = im.format or "unknown"
         same_view = view_side is not None and _same_draft(im, draft_side, _view_draft_side(view_side))
+        thumbnail = thumbnail and wanted_thumbnail(im)
         im.draft("L", (draft_side, draft_side))
         need = decode_bytes(im, (width, height))
         if need > budget.total_bytes:
@@ -176,21 +186,38 @@ def _decode(fp, path: str, head: bytes, budget: MemoryBudget, draft_side: int, s
         with budget.take(need):
             try:
                 im.load()
-                orientation, taken = _read_exif(im)  # after load: PNG keeps EXIF after the pixels
+                orientation, taken = read_exif(im)  # after load: PNG keeps EXIF after the pixels
                 grey = to_grey(im)
                 small = shrink(grey)
                 if same_view:
                     view = _fitted(grey, view_side)
+                if thumbnail:
+                    stored = _thumbnail_or_none(path, grey if _is_wide(im.mode) else im, orientation)
             finally:
                 im.close()  # the full-size pixels are freed, and given back, before the budget is
                 give_back(need)
-    if orientation in _TRANSPOSE:
+    if orientation in UPRIGHT:
         # Resizing is axis-aligned, so turning the small square equals turning the full image first.
-        small = small.transpose(_TRANSPOSE[orientation])
-        view = None if view is None else view.transpose(_TRANSPOSE[orientation])
+        small = small.transpose(UPRIGHT[orientation])
+        view = None if view is None else view.transpose(UPRIGHT[orientation])
         if orientation >= 5:
             width, height = height, width
-    return DecodedImage(small, width, height, fmt, taken, view)
+    return DecodedImage(small, width, height, fmt, taken, view, stored)
+
+
+def _is_wide(mode: str) -> bool:
+    """16-bit and float greys, which Pillow's colour conversions clip: their thumbnail is made from the grey."""
+    return mode.startswith("I") or mode == "F"
+
+
+def _thumbnail_or_none(path: str, im: Image.Image, orientation: int) -> bytes | None:
+    """The stored thumbnail of `im` (reduced in place); one that cannot be made is only a missing thumbnail (the
+    GUI decodes the file instead), never a problem of the picture."""
+    try:
+        return stored_thumbnail(im, UPRIGHT.get(orientation))
+    except DECODE_ERRORS as exc:
+        log.info("no thumbnail kept for %s: %s", path, _one_line(exc))
+        return None
 
 
 def _same_draft(im: Image.Image, side: int, other_side: int) -> bool:
@@ -264,7 +291,7 @@ def _with_warnings(exc: FingerprintError, caught: list[str]) -> FingerprintError
     return FingerprintError(exc.kind, f"{exc.detail} (while decoding: {'; '.join(caught)})")
 
 
-def _read_exif(im: Image.Image) -> tuple[int, str | None]:
+def read_exif(im: Image.Image) -> tuple[int, str | None]:
     """Orientation and DateTimeOriginal. Broken EXIF does not make a broken picture: it reads as absent."""
     try:
         exif = im.getexif()

@@ -85,15 +85,21 @@ _POLL_S = 0.1  # how often the collector looks at the cancel token and the clock
 _WINDOW_PER_WORKER = 4  # files queued or running per worker: keeps memory flat for any number of files
 
 
-def fingerprint_file(path: str, identity: tuple[int, int] | None = None, stash: ViewStash | None = None) -> Fingerprint:
+def fingerprint_file(
+    path: str,
+    identity: tuple[int, int] | None = None,
+    stash: ViewStash | None = None,
+    thumbnails: dict[str, bytes] | None = None,
+) -> Fingerprint:
     """Decode `path` (the file of that (dev, ino) if given) and hash it; raises FingerprintError when it cannot.
-    `stash`: where to keep the second measure's view of the picture when this decode gives it (matching.stash)."""
-    if stash is None:
-        decoded = decode_for_hashing(path, identity)
-    else:
-        decoded = decode_for_hashing(path, identity, view_side=stash.side)
-        if decoded.view is not None:
-            stash.put(path, decoded.view)
+    `stash`: where to keep the second measure's view of the picture when this decode gives it (matching.stash).
+    `thumbnails`: where to put, by path, the stored thumbnail of a big picture decoded whole (core.thumbnail)."""
+    view_side = None if stash is None else stash.side
+    decoded = decode_for_hashing(path, identity, view_side=view_side, thumbnail=thumbnails is not None)
+    if decoded.view is not None and stash is not None:
+        stash.put(path, decoded.view)
+    if decoded.thumbnail is not None and thumbnails is not None:
+        thumbnails[path] = decoded.thumbnail
     small = decoded.image
     phashes, dhashes = _orientation_hashes(small)
     window_phash, window_dhash = window_hashes(small)
@@ -160,10 +166,12 @@ def content_digest(path: str, identity: tuple[int, int] | None = None) -> bytes:
     return digest.digest()
 
 
-def _fingerprint_or_problem(entry: FileEntry, stash: ViewStash | None = None) -> Fingerprint | Problem:
+def _fingerprint_or_problem(
+    entry: FileEntry, stash: ViewStash | None = None, thumbnails: dict[str, bytes] | None = None
+) -> Fingerprint | Problem:
     path = entry.path
     try:
-        return fingerprint_file(path, entry.identity, stash)
+        return fingerprint_file(path, entry.identity, stash, thumbnails)
     except FingerprintError as exc:
         return Problem(path, exc.kind, exc.detail)
     except Exception as exc:  # a bug or an error nobody has seen yet: one file's problem, not the scan's
@@ -237,14 +245,15 @@ def fingerprint_files(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     stash: ViewStash | None = None,
+    thumbnails: dict[str, bytes] | None = None,
 ) -> Iterator[tuple[int, Fingerprint | Problem]]:
     """Yield (index into entries, Fingerprint or Problem) as files complete, in any order, on every core.
 
     A file still decoding after `timeout_s` yields Problem(TIMEOUT). When `cancel` is set, the files already
-    finished are yielded, then ScanCancelled is raised, within about a tenth of a second. `stash`: see
-    fingerprint_file.
+    finished are yielded, then ScanCancelled is raised, within about a tenth of a second. `stash`, `thumbnails`:
+    see fingerprint_file (a file's thumbnail is in `thumbnails` before its fingerprint is yielded).
     """
-    job = functools.partial(_fingerprint_or_problem, stash=stash)
+    job = functools.partial(_fingerprint_or_problem, stash=stash, thumbnails=thumbnails)
     return _run_all(job, ScanStage.FINGERPRINTING, entries, workers, timeout_s, progress, cancel)
 
 

@@ -147,10 +147,11 @@ def _scratch_folder(cache) -> str | None:
     return str(path.parent) if path is not None and path.parent.is_dir() else None
 
 
-def _fingerprinter(options: ScanOptions, stash: ViewStash | None):
-    """This machine's threads, or the Dask cluster the options name (the optional extra, imported only then)."""
+def _fingerprinter(options: ScanOptions, stash: ViewStash | None, thumbnails: dict[str, bytes] | None):
+    """This machine's threads, or the Dask cluster the options name (the optional extra, imported only then). Dask
+    workers make no thumbnails (the GUI decodes those pictures for their thumbnails as without a cache)."""
     if options.dask_scheduler is None:
-        return functools.partial(fingerprint_files, workers=options.workers, stash=stash)
+        return functools.partial(fingerprint_files, workers=options.workers, stash=stash, thumbnails=thumbnails)
     from dupfinder.core.distributed import fingerprint_files_on_dask
 
     return functools.partial(fingerprint_files_on_dask, scheduler=options.dask_scheduler)
@@ -158,15 +159,18 @@ def _fingerprinter(options: ScanOptions, stash: ViewStash | None):
 
 def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, spill, progress, cancel) -> int:
     """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
-    cancel too); with a `spill`, the fingerprints kept hold no turned and window hashes (the spill has them)."""
+    cancel too), with the thumbnails those decodes made (core.thumbnail) when there is a cache to keep them; with a
+    `spill`, the fingerprints kept hold no turned and window hashes (the spill has them)."""
     unknown = [i for i in range(len(entries)) if i not in fingerprints]
     failed = cache.lookup_failures([entries[i] for i in unknown], DECODER_VERSIONS)
     problems.extend(failed.values())
     todo = [i for k, i in enumerate(unknown) if k not in failed]
     batch: list[tuple[FileEntry, Fingerprint]] = []
     failures: list[tuple[FileEntry, Problem]] = []
+    made: dict[str, bytes] | None = {} if isinstance(cache, FingerprintCache) and cache.enabled else None
+    thumbnails: list[tuple[FileEntry, bytes]] = []
     try:
-        for k, result in _fingerprinter(options, stash)(
+        for k, result in _fingerprinter(options, stash, made)(
             [entries[i] for i in todo], timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
         ):
             i = todo[k]
@@ -177,13 +181,21 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash,
                 continue
             fingerprints[i] = spill.lean(i, result) if spill is not None else result
             batch.append((entries[i], result))
+            if made is not None and (thumbnail := made.pop(entries[i].path, None)) is not None:
+                thumbnails.append((entries[i], thumbnail))
             if len(batch) >= CACHE_BATCH:
-                cache.store(batch)
-                batch = []
+                _store(cache, batch, thumbnails)
+                batch, thumbnails = [], []
     finally:
-        cache.store(batch)
+        _store(cache, batch, thumbnails)
         cache.store_failures(failures, DECODER_VERSIONS)
     return sum(1 for i in todo if i in fingerprints)
+
+
+def _store(cache, fingerprints: list[tuple[FileEntry, Fingerprint]], thumbnails: list[tuple[FileEntry, bytes]]):
+    cache.store(fingerprints)  # first: it drops the thumbnails of the paths' former files
+    if thumbnails:
+        cache.store_thumbnails(thumbnails)
 
 
 def _with_digests(images, cache, options, progress, cancel) -> tuple[ImageRecord, ...]:

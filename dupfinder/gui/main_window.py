@@ -43,7 +43,7 @@ from dupfinder.gui.scan_bar import ScanBarWidget
 from dupfinder.gui.scan_worker import BackgroundTask
 from dupfinder.gui.settings import AppSettings
 from dupfinder.gui.task_progress import TaskProgressWidget
-from dupfinder.gui.thumbnails import ThumbnailLoader
+from dupfinder.gui.thumbnails import StoredThumbnails, ThumbnailLoader
 from dupfinder.gui.translation import LANGUAGE_CHOICES
 
 CLOSE_WAIT_MS = 3000  # a cancelled scan stops within a second; past this the window closes when it has
@@ -61,7 +61,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
         self.setAcceptDrops(True)
         self.settings = AppSettings()
         self.marks = MarkSet(self)
-        self.thumbs = ThumbnailLoader(capacity=1500, threads=2, parent=self)
+        self.thumbs = ThumbnailLoader(capacity=1500, threads=2, parent=self, stored=StoredThumbnails())
         self.previews = ThumbnailLoader(capacity=40, threads=2, parent=self)
         self.large_images = ThumbnailLoader(capacity=3, threads=1, parent=self)
         self.model = GroupsModel(self.marks, self)

@@ -5,33 +5,91 @@ small anyway is read by QImageReader (setScaledSize, setAutoTransform for EXIF r
 Qt would decode at full size and then scale (PNG, TIFF, GIF, WebP…) is read by Pillow, which decodes it once in its
 own mode, reduces it by whole factors and only then converts the small picture: no full-size 32-bit copy, no
 full-size smooth scaling, and the decode is charged to the scan's memory budget. Pillow also reads what Qt lacks
-(e.g. HEIC). Only the GUI thread turns images into QPixmaps. A request made before `reset()` belongs to an older
-generation and its result is dropped.
+(e.g. HEIC). Small thumbnails of those big pictures are read from the fingerprint cache first, where the scan kept
+them (StoredThumbnails): no decode at all. Only the GUI thread turns images into QPixmaps. A request made before
+`reset()` belongs to an older generation and its result is dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 
+from PIL import Image
 from PySide6.QtCore import QFile, QIODevice, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QPixmap
 
+from dupfinder.core import thumbnail
+from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.decode import UPRIGHT, read_exif
 from dupfinder.core.decode_memory import DECODE_BUDGET, decode_bytes, give_back
+from dupfinder.core.fingerprint import FINGERPRINT_RECIPE
+from dupfinder.core.models import FileEntry
 from dupfinder.core.reading import open_photo
 
 log = logging.getLogger(__name__)
 
-QT_FULL_DECODE_PIXELS = 2_000_000  # up to this size, decoding at full size and scaling costs a few tens of ms
-PALETTE_STEP = 4  # palette pictures are first sampled to this many times the box (averaging indices mixes colours)
+QT_FULL_DECODE_PIXELS = thumbnail.MIN_PIXELS  # up to this size, decoding at full size and scaling costs tens of ms
 
 
-def read_scaled_image(path: str, box_px: int) -> QImage:
+class StoredThumbnails:
+    """The thumbnails the fingerprint cache keeps of big pictures (core.thumbnail), for the file as it is now: read
+    instead of decoding the file, and kept when a decode made one that the scan did not (a Dask scan, an older
+    cache). The cache is opened at the first use, on a pool thread (its integrity check reads the whole file)."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._cache: FingerprintCache | None = None
+        self._opened = False
+
+    def find(self, path: str, box_px: int) -> QImage:
+        """The stored thumbnail of the file now at `path`, fitted into box_px; a null QImage when there is none."""
+        try:
+            entry = _entry(path, os.stat(path))
+        except OSError:
+            return QImage()
+        cache = self._open()
+        data = None if cache is None else cache.lookup_thumbnails([entry]).get(0)
+        small = None if data is None else thumbnail.decoded(data)
+        if small is None:
+            if data is not None:
+                log.info("the stored thumbnail of %s is unreadable; decoding the file", path)
+            return QImage()
+        small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)
+        return _to_qimage(small)
+
+    def keep(self, path: str, st: os.stat_result, data: bytes) -> None:
+        """Store `data` as the thumbnail of the file `st` describes (fstat of the file decoded)."""
+        cache = self._open()
+        if cache is not None:
+            cache.store_thumbnails([(_entry(path, st), data)])
+
+    def _open(self) -> FingerprintCache | None:
+        with self._lock:
+            if not self._opened:
+                self._opened = True
+                cache = FingerprintCache(self._path, FINGERPRINT_RECIPE)
+                self._cache = cache if cache.enabled else None
+            return self._cache
+
+
+def _entry(path: str, st: os.stat_result) -> FileEntry:
+    return FileEntry(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, ctime_ns=st.st_ctime_ns)
+
+
+def read_scaled_image(path: str, box_px: int, stored: StoredThumbnails | None = None) -> QImage:
     """The image fitted into a box_px square (never upscaled), EXIF-rotated; a null QImage if unreadable.
 
-    Read through reading.open_photo, as a scan reads: a FIFO or device in a photo's place must not block a worker."""
+    From `stored` when it has the file's thumbnail and that is big enough for the box; otherwise read through
+    reading.open_photo, as a scan reads: a FIFO or device in a photo's place must not block a worker."""
+    if stored is not None and box_px <= thumbnail.SIDE:
+        image = stored.find(path, box_px)
+        if not image.isNull():
+            return image
     try:
         fp = os.fdopen(open_photo(path), "rb")
     except OSError as exc:
@@ -41,7 +99,7 @@ def read_scaled_image(path: str, box_px: int) -> QImage:
         image = _read_with_qt(fp, box_px)
         if image.isNull():
             fp.seek(0)
-            image = _read_with_pillow(fp, path, box_px)
+            image = _read_with_pillow(fp, path, box_px, stored)
     return image
 
 
@@ -69,53 +127,36 @@ def _read_with_qt(fp, box_px: int) -> QImage:
     return image
 
 
-def _read_with_pillow(fp, path: str, box_px: int) -> QImage:
+def _read_with_pillow(fp, path: str, box_px: int, stored: StoredThumbnails | None = None) -> QImage:
     """Big pictures Qt would decode at full size, and what Qt's image plugins cannot read (HEIC, AVIF, images over
-    Qt's allocation limit). Charged to the scan's decoding memory budget (its estimate for the decoded picture)."""
+    Qt's allocation limit). Charged to the scan's decoding memory budget (its estimate for the decoded picture).
+    A picture the scan would have kept a thumbnail of gets it made from this decode and kept in `stored`."""
     try:
-        from PIL import Image, ImageOps
-
-        try:
-            import pillow_heif
-
-            pillow_heif.register_heif_opener()
-        except ImportError:
-            pass
         with Image.open(fp) as im:
+            keep = stored is not None and box_px <= thumbnail.SIDE and thumbnail.wanted(im)
             im.draft("RGB", (box_px, box_px))  # a JPEG inside Pillow decodes at a reduced scale
             need = decode_bytes(im, im.size)
             if need > DECODE_BUDGET.total_bytes:
                 log.info("no preview for %s: %d x %d pixels is too large", path, im.width, im.height)
                 return QImage()
             with DECODE_BUDGET.take(need):
-                small = ImageOps.exif_transpose(_reduced(im, box_px))
+                im.load()
+                orientation, _ = read_exif(im)  # after load: PNG keeps EXIF after the pixels
+                small = thumbnail.fitted(im, thumbnail.SIDE if keep else box_px, UPRIGHT.get(orientation))
             give_back(need)
-        small = small.convert("RGBA")
-        small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)
-        data = small.tobytes("raw", "RGBA")
-        return QImage(data, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
+        if keep:
+            if (data := thumbnail.encode(small)) is not None:
+                stored.keep(path, os.fstat(fp.fileno()), data)
+            small.thumbnail((box_px, box_px), Image.Resampling.LANCZOS)
+        return _to_qimage(small)
     except (OSError, ValueError, SyntaxError, Warning) as exc:
         log.info("no preview for %s: %s", path, exc)
         return QImage()
 
 
-def _reduced(im, box_px: int):
-    """The opened picture decoded and brought down to about twice the box in its own mode: by whole-factor box
-    averaging, which is cheap (in place, so the picture keeps its EXIF tags). Palette pictures are sampled to a few
-    times the box instead: averaging palette indices would mix unrelated colours."""
-    from PIL import Image
-
-    if im.mode in ("1", "P", "PA"):
-        side = PALETTE_STEP * box_px
-        return im if max(im.size) <= side else im.resize(_fit(im.size, side), Image.Resampling.NEAREST)
-    im.thumbnail((2 * box_px, 2 * box_px), Image.Resampling.BOX, reducing_gap=1.0)  # loads, then reduces
-    return im
-
-
-def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
-    width, height = size
-    scale = side / max(width, height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+def _to_qimage(small: Image.Image) -> QImage:
+    data = small.convert("RGBA").tobytes("raw", "RGBA")
+    return QImage(data, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
 
 
 class _Relay(QObject):
@@ -125,23 +166,33 @@ class _Relay(QObject):
 
 
 class _LoadJob(QRunnable):
-    def __init__(self, relay: _Relay, path: str, box_px: int, generation: int) -> None:
+    def __init__(self, relay: _Relay, path: str, box_px: int, generation: int, stored: StoredThumbnails | None):
         super().__init__()
         self.setAutoDelete(True)
         self._relay, self._path, self._box_px, self._generation = relay, path, box_px, generation
+        self._stored = stored
 
     def run(self) -> None:
-        self._relay.loaded.emit(self._path, self._box_px, self._generation, read_scaled_image(self._path, self._box_px))
+        image = read_scaled_image(self._path, self._box_px, self._stored)
+        self._relay.loaded.emit(self._path, self._box_px, self._generation, image)
 
 
 class ThumbnailLoader(QObject):
     """`pixmap(path, box_px)` answers at once from the cache or returns None and loads in the background;
-    `ready(path, box_px)` is emitted (GUI thread) when the image has arrived."""
+    `ready(path, box_px)` is emitted (GUI thread) when the image has arrived. With `stored`, small thumbnails of
+    big pictures come from the fingerprint cache when it has them."""
 
     ready = Signal(str, int)
 
-    def __init__(self, capacity: int = 800, threads: int = 2, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        capacity: int = 800,
+        threads: int = 2,
+        parent: QObject | None = None,
+        stored: StoredThumbnails | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._stored = stored
         self._capacity = capacity
         self._cache: OrderedDict[tuple[str, int], QPixmap] = OrderedDict()
         self._pending: set[tuple[str, int]] = set()
@@ -164,7 +215,7 @@ class ThumbnailLoader(QObject):
             # Later paints first (what is on screen now matters more than rows scrolled past), but in order within
             # one paint (100 ms buckets), so the top of the view fills first.
             priority = int((time.monotonic() - self._epoch) * 10) % 2**30
-            self._pool.start(_LoadJob(self._relay, path, box_px, self._generation), priority)
+            self._pool.start(_LoadJob(self._relay, path, box_px, self._generation, self._stored), priority)
         return None
 
     def failed(self, path: str, box_px: int) -> bool:

@@ -7,12 +7,19 @@ Makes (once, then reuses) `--per-format` pictures of each format at `--size` in 
 shapes and grain, so they compress as photos do. Then, as the app does: a group list of those files (four per row, the
 strip the list shows) in a window the size of the app's list, the thumbnail loader with the app's two threads, and the
 time until every visible thumbnail has arrived. Also the time of one thumbnail per format, on its own.
+
+In one run, the fill: without the fingerprint cache (every thumbnail decoded from its file); after fingerprinting
+the files as a scan does (two workers), which keeps their thumbnails in a fresh cache; and with an empty cache twice,
+where the first fill decodes and keeps what it made, the second reads it. Also the fingerprinting time with and
+without making the thumbnails (the better of two alternated runs each: on a shared machine the CPU time is the
+steadier figure), and the bytes the cache keeps for them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,11 +31,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, fingerprint_files
 from dupfinder.core.models import FileEntry, Fingerprint, Group, ImageRecord, Member, Pairs, ScanResult
 from dupfinder.gui.group_delegate import ROW_HEIGHT, THUMB_PX, GroupDelegate
 from dupfinder.gui.groups_model import GroupsModel, ThumbPathsRole
 from dupfinder.gui.groups_view import GroupListView
-from dupfinder.gui.thumbnails import ThumbnailLoader, read_scaled_image
+from dupfinder.gui.thumbnails import StoredThumbnails, ThumbnailLoader, read_scaled_image
 
 FORMATS = {"png": {}, "tif": {"compression": "tiff_lzw"}, "gif": {}}
 
@@ -66,7 +75,27 @@ def wait_until(condition, timeout_s: float) -> bool:
     return condition()
 
 
-def fill_visible_rows(paths: list[Path]) -> tuple[float, int]:
+def fingerprint_into(cache_path: Path | None, paths: list[Path]) -> tuple[float, float, int, int]:
+    """Seconds and CPU seconds to fingerprint `paths` on two workers, as a scan does (with thumbnails when there is
+    a cache to keep them, stored there as the scan stores them), and the count and bytes of the thumbnails made."""
+    entries = []
+    for path in paths:
+        st = path.stat()
+        entries.append(FileEntry(str(path), st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, ctime_ns=st.st_ctime_ns))
+    made: dict[str, bytes] | None = None if cache_path is None else {}
+    started, cpu = time.perf_counter(), time.process_time()
+    results = list(fingerprint_files(entries, workers=2, timeout_s=600, thumbnails=made))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert all(isinstance(fp, Fingerprint) for _, fp in results)
+    if cache_path is None:
+        return seconds, cpu, 0, 0
+    with FingerprintCache(cache_path, FINGERPRINT_RECIPE) as cache:
+        cache.store((entries[k], fp) for k, fp in results)
+        cache.store_thumbnails((e, made[e.path]) for e in entries if e.path in made)
+    return seconds, cpu, len(made), sum(map(len, made.values()))
+
+
+def fill_visible_rows(paths: list[Path], stored: StoredThumbnails | None = None) -> tuple[float, int]:
     """Seconds until the visible rows' thumbnails have all arrived, and how many there were."""
     images = tuple(
         ImageRecord(FileEntry(str(p), p.stat().st_size, 0, 1, i), Fingerprint(6000, 4000, "PNG", 0, 0, 0, 0))
@@ -77,7 +106,7 @@ def fill_visible_rows(paths: list[Path]) -> tuple[float, int]:
         for i in range(0, len(paths) - 3, 4)
     ]
     result = ScanResult(("/",), (), images, (), Pairs.empty(), "phash+dhash", 128, 32)
-    loader = ThumbnailLoader(capacity=1500, threads=2)
+    loader = ThumbnailLoader(capacity=1500, threads=2, stored=stored)
     model = GroupsModel(marks=set())
     model.set_groups(result, groups)
     view = GroupListView()
@@ -117,7 +146,26 @@ def main() -> None:
         seconds = time.perf_counter() - started
         print(f"one {ext:<4} thumbnail: {seconds:6.2f} s, {image.width()}x{image.height()}")
     seconds, count = fill_visible_rows(paths)
-    print(f"visible rows filled: {count} thumbnails in {seconds:.1f} s")
+    print(f"visible rows filled, no cache: {count} thumbnails in {seconds:.1f} s")
+    with tempfile.TemporaryDirectory(prefix="bench-thumbs-") as folder:
+        cache_path = Path(folder) / "scanned.sqlite3"
+        runs = [(fingerprint_into(None, paths), fingerprint_into(cache_path, paths)) for _ in range(2)]  # alternated
+        plain, plain_cpu = min(r[0][0] for r in runs), min(r[0][1] for r in runs)
+        with_thumbnails, cpu = min(r[1][0] for r in runs), min(r[1][1] for r in runs)
+        made, size = runs[0][1][2:]
+        per_picture = [1000 * c / len(paths) for c in (plain_cpu, cpu)]
+        print(
+            f"fingerprinting {len(paths)} pictures: {plain:.1f} s ({per_picture[0]:.0f} ms CPU a picture),"
+            f" making thumbnails {with_thumbnails:.1f} s ({per_picture[1]:.0f} ms CPU a picture,"
+            f" {per_picture[1] - per_picture[0]:+.0f} ms); {made} thumbnails, {size / made / 1e3:.1f} kB each,"
+            f" {size / 1e6:.2f} MB in all; cache file {cache_path.stat().st_size / 1e6:.2f} MB"
+        )
+        seconds, count = fill_visible_rows(paths, StoredThumbnails(cache_path))
+        print(f"visible rows filled after fingerprinting: {count} thumbnails in {seconds:.2f} s")
+        cache_path = Path(folder) / "empty.sqlite3"
+        first, _ = fill_visible_rows(paths, StoredThumbnails(cache_path))
+        second, _ = fill_visible_rows(paths, StoredThumbnails(cache_path))
+        print(f"visible rows filled with an empty cache: {first:.1f} s, then again {second:.2f} s")
     del app
 
 

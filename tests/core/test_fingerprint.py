@@ -219,10 +219,10 @@ def test_a_file_that_hangs_times_out_and_the_scan_goes_on(tmp_path, monkeypatch)
     release = threading.Event()
     real_decode = fingerprint.decode_for_hashing
 
-    def stuck_on_the_first(path, identity=None):
+    def stuck_on_the_first(path, identity=None, **options):
         if path == str(paths[0]):
             release.wait(30)  # a decoder stuck in C code; let go when the test ends
-        return real_decode(path, identity)
+        return real_decode(path, identity, **options)
 
     monkeypatch.setattr(fingerprint, "decode_for_hashing", stuck_on_the_first)
     try:
@@ -241,10 +241,10 @@ def test_an_unexpected_error_is_one_files_problem(tmp_path, monkeypatch):
     photo(64, 48).save(tmp_path / "a.png")
     photo(64, 48, seed=2).save(tmp_path / "b.png")
 
-    def buggy(path, identity=None):
+    def buggy(path, identity=None, **options):
         if path.endswith("a.png"):
             raise ZeroDivisionError("division by zero")
-        return real(path, identity)
+        return real(path, identity, **options)
 
     real = fingerprint.decode_for_hashing
     monkeypatch.setattr(fingerprint, "decode_for_hashing", buggy)

@@ -102,9 +102,9 @@ def test_second_find_against_an_unchanged_folder_decodes_only_the_query(library,
     decoded = []
     real = fingerprint.fingerprint_file
 
-    def counting(path, identity=None, stash=None):
+    def counting(path, identity=None, stash=None, thumbnails=None):
         decoded.append(os.path.basename(path))
-        return real(path, identity, stash)
+        return real(path, identity, stash, thumbnails)
 
     monkeypatch.setattr(fingerprint, "fingerprint_file", counting)
     monkeypatch.setattr(find_module, "fingerprint_file", counting)

@@ -5,8 +5,14 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QCoreApplication
 
+from dupfinder.core import thumbnail
+from dupfinder.core.cache import FingerprintCache
+from dupfinder.core.fingerprint import FINGERPRINT_RECIPE
+from dupfinder.core.models import FileEntry
+from dupfinder.core.options import ScanOptions
+from dupfinder.core.scanner import run_scan
 from dupfinder.gui import thumbnails
-from dupfinder.gui.thumbnails import ThumbnailLoader, read_scaled_image
+from dupfinder.gui.thumbnails import StoredThumbnails, ThumbnailLoader, read_scaled_image
 
 
 def test_scaled_read_fits_the_box_and_follows_exif_rotation(tmp_path):
@@ -119,3 +125,86 @@ def test_the_pillow_path_follows_exif_rotation(tmp_path, monkeypatch, name):
     Image.new("RGB", (400, 200), "red").save(tmp_path / name, exif=exif)
     image = read_scaled_image(str(tmp_path / name), 100)
     assert (image.width(), image.height()) == (50, 100)
+
+
+def stored_with(tmp_path, path, data: bytes) -> StoredThumbnails:
+    """A cache holding `data` as the thumbnail of `path` as it is now."""
+    st = os.stat(path)
+    entry = FileEntry(str(path), st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, ctime_ns=st.st_ctime_ns)
+    with FingerprintCache(tmp_path / "cache.sqlite3", FINGERPRINT_RECIPE) as cache:
+        cache.store_thumbnails([(entry, data)])
+    return StoredThumbnails(tmp_path / "cache.sqlite3")
+
+
+def encoded(colour: str, size=(160, 80)) -> bytes:
+    return thumbnail.encode(Image.new("RGB", size, colour))
+
+
+def colour_of(image) -> tuple[int, int, int]:
+    pixel = image.pixelColor(image.width() // 2, image.height() // 2)
+    return pixel.red(), pixel.green(), pixel.blue()
+
+
+def test_the_loader_shows_the_stored_thumbnail_without_reading_the_file(qtbot, tmp_path, monkeypatch):
+    Image.new("RGB", (400, 200), "red").save(tmp_path / "a.png")
+    stored = stored_with(tmp_path, tmp_path / "a.png", encoded("blue"))
+    monkeypatch.setattr(thumbnails, "open_photo", lambda *a: pytest.fail("the file was read"))
+    loader = ThumbnailLoader(stored=stored)
+    path = str(tmp_path / "a.png")
+    loader.pixmap(path, 104)
+    qtbot.waitUntil(lambda: loader.pixmap(path, 104) is not None, timeout=5000)
+    image = loader.pixmap(path, 104).toImage()
+    assert (image.width(), image.height()) == (104, 52)
+    red, _, blue = colour_of(image)
+    assert blue > 200 and red < 60
+
+
+@pytest.mark.parametrize(
+    "data", [b"garbage", encoded("blue")[:60], encoded("blue", (400, 200))], ids=["garbled", "truncated", "too big"]
+)
+def test_an_unsound_stored_thumbnail_falls_back_to_the_file(tmp_path, data):
+    Image.new("RGB", (400, 200), "red").save(tmp_path / "a.png")
+    image = read_scaled_image(str(tmp_path / "a.png"), 104, stored_with(tmp_path, tmp_path / "a.png", data))
+    red, _, blue = colour_of(image)
+    assert (image.width(), image.height()) == (104, 52) and red > 200 and blue < 60
+
+
+def test_a_changed_file_does_not_show_its_old_thumbnail(tmp_path):
+    Image.new("RGB", (400, 200), "red").save(tmp_path / "a.png")
+    stored = stored_with(tmp_path, tmp_path / "a.png", encoded("blue"))
+    # Another size too: a file rewritten within one clock tick keeps its mtime and ctime.
+    Image.new("RGB", (400, 200), "green").save(tmp_path / "a.png", compress_level=0)
+    _, green, blue = colour_of(read_scaled_image(str(tmp_path / "a.png"), 104, stored))
+    assert green > 100 and blue < 60
+
+
+def test_a_box_bigger_than_the_stored_thumbnail_decodes_the_file(tmp_path):
+    Image.new("RGB", (800, 400), "red").save(tmp_path / "a.png")
+    stored = stored_with(tmp_path, tmp_path / "a.png", encoded("blue"))
+    image = read_scaled_image(str(tmp_path / "a.png"), 320, stored)
+    assert (image.width(), image.height()) == (320, 160) and colour_of(image)[0] > 200
+
+
+def test_a_decoded_big_picture_keeps_its_thumbnail_for_the_next_time(tmp_path, monkeypatch):
+    """A picture the scan made no thumbnail of (fingerprinted on Dask, or before thumbnails): the first decode keeps
+    one, upright, and the next look reads it instead of the file."""
+    monkeypatch.setattr(thumbnail, "MIN_PIXELS", 10_000)
+    monkeypatch.setattr(thumbnails, "QT_FULL_DECODE_PIXELS", 10_000)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown rotated 90°: portrait
+    Image.new("RGB", (400, 200), "red").save(tmp_path / "a.png", exif=exif)
+    stored = StoredThumbnails(tmp_path / "cache.sqlite3")
+    first = read_scaled_image(str(tmp_path / "a.png"), 104, stored)
+    assert (first.width(), first.height()) == (52, 104)
+    monkeypatch.setattr(thumbnails, "open_photo", lambda *a: pytest.fail("the file was read again"))
+    again = read_scaled_image(str(tmp_path / "a.png"), 104, StoredThumbnails(tmp_path / "cache.sqlite3"))
+    assert (again.width(), again.height()) == (52, 104) and colour_of(again)[0] > 200
+
+
+def test_the_loader_shows_what_a_scan_stored(qtbot, tmp_path, make_photo, monkeypatch):
+    monkeypatch.setattr(thumbnail, "MIN_PIXELS", 10_000)
+    path = str(make_photo(tmp_path / "photos" / "a.tif", 1, (400, 300), compression="tiff_lzw"))
+    run_scan(ScanOptions(roots=(str(tmp_path / "photos"),), cache_path=str(tmp_path / "cache.sqlite3")))
+    monkeypatch.setattr(thumbnails, "open_photo", lambda *a: pytest.fail("the file was read"))
+    image = read_scaled_image(path, 104, StoredThumbnails(tmp_path / "cache.sqlite3"))
+    assert (image.width(), image.height()) == (104, 78)
