@@ -369,7 +369,7 @@ def confirm_pairs(
         for start in range(0, len(left), CONFIRM_BLOCK):
             block = range(start, min(len(left), start + CONFIRM_BLOCK))
             both = np.concatenate([left[start : block.stop], right[start : block.stop]]).tolist()
-            new = sorted(set(both) - views.keys())
+            new = sorted({i for i in both if i not in views})  # not set - views.keys(): that copies every key
             loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), new)
             views.update(zip(new, loaded, strict=True))
             tick(len(new))
