@@ -442,3 +442,61 @@ def test_the_second_measure_drops_a_view_once_no_later_pair_needs_it(monkeypatch
     assert sum(loaded) == 1000 + 800  # each picture loaded once, each pair measured once
     assert max(most) <= 2 * 8 + 2  # the views of the pairs in flight, not all 1,000
     assert FakeView.live == 0
+
+
+def test_the_second_measure_never_holds_more_than_view_cap_views_and_measures_every_pair(monkeypatch):
+    """Pairs among random images (no order keeps few views live): past VIEW_CAP the views needed last are dropped
+    and loaded again when their pair comes, so every pair still meets both its pictures."""
+    from dupfinder.core.matching import confirm
+
+    class FakeView:
+        live = 0
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            FakeView.live += 1
+
+        def __del__(self) -> None:
+            FakeView.live -= 1
+
+    most, met = [], []
+    loads = []
+
+    def fake_load(path, mirrored, stash):
+        loads.append(path)
+        return FakeView(path)
+
+    def fake_measure(a, b, turn, framed):
+        most.append(FakeView.live)
+        met.append((a.path, b.path))
+        return confirm.Measure(Verdict.CONFIRMED)
+
+    monkeypatch.setattr(confirm, "load_view", fake_load)
+    monkeypatch.setattr(confirm, "measure", fake_measure)
+    monkeypatch.setattr(confirm, "CONFIRM_BLOCK", 8)
+    monkeypatch.setattr(confirm, "VIEW_CAP", 40)
+    rng = np.random.default_rng(3)
+    left = np.sort(rng.integers(0, 500, 3000))
+    right = rng.integers(500, 1000, 3000)
+    paths = [f"/p/{i}.jpg" for i in range(1000)]
+    progress = []
+    measures = list(confirm.confirm_pairs(paths, left, right, np.zeros(3000, np.uint8), np.ones(3000, bool),
+                                          workers=2, tick=progress.append))  # fmt: skip
+    assert len(measures) == 3000
+    assert max(most) <= 40 + 2 * 8  # the cap, plus the block in flight
+    assert sorted(met) == sorted((paths[a], paths[b]) for a, b in zip(left.tolist(), right.tolist(), strict=True))
+    assert len(loads) > len(set(loads))  # some views were loaded again
+    assert sum(progress) == len(set(loads)) + 3000  # a reload is no progress: done ends at the total
+
+
+def test_breadth_first_order_takes_each_cluster_together():
+    from dupfinder.core.matching.view_order import breadth_first_order
+
+    rng = np.random.default_rng(4)
+    cluster = rng.permutation(np.repeat(np.arange(50), 20))  # 50 clusters of 20, images shuffled
+    members = [np.flatnonzero(cluster == c) for c in range(50)]
+    pairs = np.array([sorted(rng.choice(m, 2, replace=False)) for m in members for _ in range(60)])
+    order = breadth_first_order(pairs[:, 0], pairs[:, 1], 1000)
+    assert sorted(order.tolist()) == list(range(len(pairs)))
+    taken = cluster[pairs[order, 0]]
+    assert int((taken[1:] != taken[:-1]).sum()) == 49  # one stretch per cluster

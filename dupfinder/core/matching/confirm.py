@@ -331,6 +331,9 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 CONFIRM_BLOCK = 256  # pairs measured at a time (their views loaded together, in parallel)
+# Views held at most (~80 KB each with their features: ~330 MB). Past it, those whose next pair comes last are dropped
+# (and loaded again then); view_order keeps that rare.
+VIEW_CAP = 4096
 
 
 def confirm_pairs(
@@ -349,11 +352,14 @@ def confirm_pairs(
 
     Pairs go a block at a time (in the given order: candidates come sorted by their first image, so a group's
     reference is loaded once for all its copies) and a view is dropped as soon as no later pair needs it: memory
-    holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes). The measures
-    come out a block at a time, in the pairs' order, for the caller to keep as compactly as it likes."""
+    holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes), and never
+    more than VIEW_CAP of them. The measures come out a block at a time, in the pairs' order, for the caller to keep
+    as compactly as it likes."""
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
     pending = np.bincount(np.concatenate([left, right]).astype(np.int64), minlength=len(paths))
+    uses = _Uses(left, right, pending)
     views: dict[int, View | None] = {}
+    loaded_before = np.zeros(len(paths), bool)
 
     def one(k: int) -> Measure:
         a, b = views[int(left[k])], views[int(right[k])]
@@ -372,11 +378,39 @@ def confirm_pairs(
             new = sorted({i for i in both if i not in views})  # not set - views.keys(): that copies every key
             loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), new)
             views.update(zip(new, loaded, strict=True))
-            tick(len(new))
+            tick(len(new) - int(loaded_before[new].sum()))  # a view loaded again is no new progress
+            loaded_before[new] = True
             measures = list(pool.map(one, block))
             tick(len(block))
             for image in both:
                 pending[image] -= 1
                 if not pending[image]:
                     views.pop(image, None)
+            if len(views) > VIEW_CAP:
+                for image in uses.farthest(views.keys(), pending, len(views) - VIEW_CAP * 3 // 4):
+                    del views[image]
             yield from measures
+
+
+class _Uses:
+    """Where each image's pairs are, in pair order: which held views are needed last (made on first need)."""
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, pending: np.ndarray) -> None:
+        self._pairs = (left, right)
+        self._total = pending.copy()
+        self._positions: np.ndarray | None = None
+        self._starts: np.ndarray | None = None
+
+    def farthest(self, held, pending: np.ndarray, count: int) -> list[int]:
+        """The `count` held images whose next pair comes last (`pending`: pairs each image has still to come)."""
+        if self._positions is None:
+            left, right = self._pairs
+            pairs = len(left)
+            images = np.concatenate([left, right]).astype(np.int64)
+            order = np.argsort(images * pairs + np.tile(np.arange(pairs), 2))
+            self._positions = (order % pairs).astype(np.int32)
+            self._starts = np.concatenate([[0], np.cumsum(self._total)])
+        images = np.fromiter(held, np.int64)
+        done = self._total[images] - pending[images]
+        upcoming = self._positions[np.minimum(self._starts[images] + done, len(self._positions) - 1)]
+        return images[np.argsort(-upcoming.astype(np.int64), kind="stable")[:count]].tolist()

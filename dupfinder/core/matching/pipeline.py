@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dupfinder.core.matching.candidates import Candidates, ExtraHashes, find_candidates
+from dupfinder.core.matching.candidates import EXACT_MAX_IMAGES, Candidates, ExtraHashes, find_candidates
 from dupfinder.core.matching.confirm import Measure, confirm_pairs
 from dupfinder.core.matching.stash import ViewStash
 from dupfinder.core.models import FileEntry, ImageRecord, Pairs, Route, Verdict
@@ -88,6 +88,10 @@ def matched_pairs(
     todo = _recall(store, files, left, right, turns, framed, measure_rows, figures) if store is not None else None
     todo = np.arange(len(measure_rows)) if todo is None else todo
     needed = np.unique(np.concatenate([left[todo], right[todo]]))
+    if len(needed) > EXACT_MAX_IMAGES:  # at dataset scale, in an order that holds few views at once
+        from dupfinder.core.matching.view_order import breadth_first_order
+
+        todo = todo[breadth_first_order(left[todo], right[todo], len(images))]
     meter = ProgressMeter(ScanStage.CONFIRMING, len(needed) + len(todo), progress)
 
     def tick(done: int) -> None:

@@ -1,0 +1,52 @@
+"""The order the second measure takes its pairs in, so that few pictures' views are held at once.
+
+A view is loaded at its picture's first pair and dropped after its last. Candidates come sorted by their first
+image, and at dataset scale that holds almost every picture at once: for 10 million measured pairs among 970,000
+pictures (bench_pair_search's 1M clustered kind), 842,000 views at the peak, ~80 KB each. Numbering the pictures in
+breadth-first order of the pair graph and taking the pairs by that numbering keeps each group's pictures together:
+47,000 at the peak (the largest cluster's). confirm.VIEW_CAP bounds what is left. Compiled with numba (loaded only
+here, past candidates.EXACT_MAX_IMAGES pictures: below that the views are few anyway).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+def breadth_first_order(left: np.ndarray, right: np.ndarray, count: int) -> np.ndarray:
+    """Indices that sort the pairs (left[k], right[k]) of images 0..count-1 by their images' breadth-first numbers
+    (smaller, then larger)."""
+    nodes = np.concatenate([left, right]).astype(np.int64)
+    others = np.concatenate([right, left]).astype(np.int64)
+    starts = np.zeros(count + 1, np.int64)
+    np.cumsum(np.bincount(nodes, minlength=count), out=starts[1:])
+    position = _breadth_first(count, starts, others[np.argsort(nodes, kind="stable")])
+    a, b = position[left], position[right]
+    return np.argsort(np.minimum(a, b) * count + np.maximum(a, b), kind="stable")
+
+
+@numba.njit(cache=True, nogil=True)
+def _breadth_first(count, starts, neighbours):
+    """Each image's number in a breadth-first walk of the graph (CSR: neighbours[starts[v]:starts[v + 1]]), from
+    each not yet numbered image in turn; -1 for images in no pair."""
+    position = np.full(count, -1, np.int64)
+    queue = np.empty(count, np.int64)
+    n = 0
+    for root in range(count):
+        if position[root] >= 0 or starts[root] == starts[root + 1]:
+            continue
+        head = n
+        position[root] = n
+        queue[n] = root
+        n += 1
+        while head < n:
+            v = queue[head]
+            head += 1
+            for k in range(starts[v], starts[v + 1]):
+                w = neighbours[k]
+                if position[w] < 0:
+                    position[w] = n
+                    queue[n] = w
+                    n += 1
+    return position
