@@ -296,9 +296,7 @@ def regroup(result: ScanResult, max_distance_bits: int) -> tuple[Group, ...]:
         raise ValueError(
             f"pairs were collected up to {result.max_distance_bits} bits; rescan to group at {max_distance_bits}"
         )
-    facts = result.memo.get("image_facts")
-    if facts is None:
-        facts = result.memo["image_facts"] = selection.ImageFacts.of(result.images)
+    facts = selection.image_facts(result)
     stars = _stars(result.pairs, facts.rank, max_distance_bits)
     starts = stars.bounds[:-1]
     if not len(starts):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dupfinder.core.models import Group, ImageRecord
+from dupfinder.core.models import Group, ImageRecord, ScanResult
 
 FORMAT_QUALITY = {  # lower is better
     "PNG": 0,
@@ -55,8 +55,8 @@ def quality_rank(images: Sequence[ImageRecord]) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class ImageFacts:
-    """What keep-best and regrouping need of every image, as arrays: built once per scan result (grouping.regroup
-    keeps them in ScanResult.memo), as reading a million images' attributes takes seconds."""
+    """What keep-best, regrouping and the cleanup plan need of every image, as arrays: built once per scan result
+    (image_facts keeps them in ScanResult.memo), as reading a million images' attributes takes seconds."""
 
     rank: np.ndarray  # int64 quality_rank
     size: np.ndarray  # int64 file bytes
@@ -66,6 +66,7 @@ class ImageFacts:
     pixels: np.ndarray  # int64 width x height
     protected: np.ndarray  # bool
     path_order: np.ndarray  # int64 position of the path in sorted order
+    file: np.ndarray  # int64 the real file (FileEntry.identity) as a number: equal for two paths to one file
 
     @classmethod
     def of(cls, images: Sequence[ImageRecord]) -> ImageFacts:
@@ -94,7 +95,23 @@ class ImageFacts:
         standard = np.array(STANDARD_RATIOS)
         off_standard = (np.abs(ratios[:, None] - standard) / standard).min(axis=1)[shape]
         protected = np.fromiter((f.protected for f in files), bool, count)
-        return cls(rank, size, ratio, shape, off_standard, width * height, protected, path_order)
+        dev = np.fromiter((f.dev for f in files), np.uint64, count)
+        ino = np.fromiter((f.ino for f in files), np.uint64, count)
+        by_file = np.lexsort((ino, dev))
+        dev, ino = dev[by_file], ino[by_file]
+        new = np.ones(count, bool)  # the first path to each real file, in (dev, ino) order
+        new[1:] = (dev[1:] != dev[:-1]) | (ino[1:] != ino[:-1])
+        file = np.empty(count, np.int64)
+        file[by_file] = np.cumsum(new) - 1
+        return cls(rank, size, ratio, shape, off_standard, width * height, protected, path_order, file)
+
+
+def image_facts(result: ScanResult) -> ImageFacts:
+    """The result's ImageFacts, made on first use and kept in its memo."""
+    facts = result.memo.get("image_facts")
+    if facts is None:
+        facts = result.memo["image_facts"] = ImageFacts.of(result.images)
+    return facts
 
 
 def keepers(bounds: np.ndarray, members: np.ndarray, facts: ImageFacts) -> np.ndarray:
