@@ -42,7 +42,7 @@ class CleanupActionsMixin:
         rows = self.model.rows_of(images)
         for row, group in moved_keepers(self.model.groups(), rows, self.marks, self.result.images, self._rank):
             self.model.replace_group(row, group)
-        self.model.refresh_images(images)
+        self.model.refresh_rows(rows)
         self.compare.refresh(self.marks)
         self.review.update_group_header()
         self._update_actions()

@@ -202,9 +202,8 @@ class GroupsModel(QAbstractListModel):
         rows = np.unique(table[wanted[(wanted >= 0) & (wanted < len(table))]])
         return rows[rows >= 0].tolist()
 
-    def refresh_images(self, images: Collection[int]) -> None:
-        """Marks changed for these images: repaint the rows that hold them (one signal for the span)."""
-        rows = self.rows_of(images)
+    def refresh_rows(self, rows: Sequence[int]) -> None:
+        """Marks changed in these rows (ascending, as rows_of gives them): repaint them (one signal for the span)."""
         if rows:
             self.dataChanged.emit(self.index(rows[0]), self.index(rows[-1]))
 
