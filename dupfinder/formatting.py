@@ -80,10 +80,12 @@ _STAGE_NAME = {
 }
 # "{n} so far" and "{rate}/s" per unit: whole phrases, so each language can inflect the unit for the number.
 _RATE = {"files": N_("{rate} files/s"), "photos": N_("{rate} photos/s")}
+# None: the stage counts work of several kinds (files read for their digest, then rows of the hash tables), in no
+# unit a person counts, so only its share done is shown.
 _UNIT_PER_STAGE = {
     ScanStage.DISCOVERING: "files",
     ScanStage.FINGERPRINTING: "photos",
-    ScanStage.COMPARING: "files",
+    ScanStage.COMPARING: None,
     ScanStage.CONFIRMING: "photos",
     ScanStage.GROUPING: "photos",
     ScanStage.TRASHING: "files",
@@ -91,20 +93,26 @@ _UNIT_PER_STAGE = {
 
 
 def progress_text(event: ProgressEvent) -> str:
-    """'Fingerprinting 1,204 / 2,200 · 48 photos/s · about 0:21 left'."""
+    """'Fingerprinting 1,204 / 2,200 · 48 photos/s · about 0:21 left', or 'Comparing · 40 % done · about 0:21 left'
+    for a stage without a unit."""
     stage = _(_STAGE_NAME.get(event.stage, event.stage.value))
     unit = _UNIT_PER_STAGE.get(event.stage, "files")
-    if event.total is None:
+    if unit is None:
+        parts = [stage]
+        if event.total:
+            parts.append(_("{percent} % done").format(percent=min(100, 100 * event.done // event.total)))
+    elif event.total is None:
         if unit == "photos":
             so_far = ngettext("{n} photo so far", "{n} photos so far", event.done)
         else:
             so_far = ngettext("{n} file so far", "{n} files so far", event.done)
         return f"{stage} · " + so_far.format(n=f"{event.done:,}")
-    parts = [f"{stage} {event.done:,} / {event.total:,}"]
-    if event.rate_per_s > 0:
-        rate = f"{event.rate_per_s:.0f}" if event.rate_per_s >= 10 else f"{event.rate_per_s:.1f}"
-        parts.append(_(_RATE[unit]).format(rate=rate))
-    if event.eta_s is not None and event.done < event.total:
+    else:
+        parts = [f"{stage} {event.done:,} / {event.total:,}"]
+        if event.rate_per_s > 0:
+            rate = f"{event.rate_per_s:.0f}" if event.rate_per_s >= 10 else f"{event.rate_per_s:.1f}"
+            parts.append(_(_RATE[unit]).format(rate=rate))
+    if event.eta_s is not None and event.total is not None and event.done < event.total:
         parts.append(_("about {time} left").format(time=human_duration(event.eta_s)))
     return " · ".join(parts)
 

@@ -240,21 +240,27 @@ def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.nda
     if not len(rows) or not near.any() or not twin.any():
         return found
     count = int(max(pairs.left.max(), pairs.right.max())) + 1
-    near_keys = np.unique(_pair_keys(pairs.left[near], pairs.right[near], count))
-    twin_of = np.concatenate([pairs.left[twin], pairs.right[twin]]).astype(np.int64)
-    twin_other = np.concatenate([pairs.right[twin], pairs.left[twin]]).astype(np.int64)
-    order = np.argsort(twin_of, kind="stable")
-    twin_of, twin_other = twin_of[order], twin_other[order]
-    starts = np.searchsorted(twin_of, np.arange(count + 1))
+    near_keys = _pair_keys(pairs.left[near], pairs.right[near], count)
+    if np.any(near_keys[1:] <= near_keys[:-1]):  # stored pairs are sorted by (left, right): no sort needed then
+        near_keys = np.unique(near_keys)
+    has_near = np.zeros(count, bool)  # only pairs between images that have a near pair can be near ones
+    has_near[pairs.left[near]] = has_near[pairs.right[near]] = True
+    twin_of = np.concatenate([pairs.left[twin], pairs.right[twin]])
+    twin_other = np.concatenate([pairs.right[twin], pairs.left[twin]])
+    useful = has_near[twin_other]
+    twin_of, twin_other = twin_of[useful], twin_other[useful].astype(np.int64)
+    twin_other = twin_other[np.argsort(twin_of)]  # grouped by image, in any order within
+    starts = np.concatenate([[0], np.cumsum(np.bincount(twin_of, minlength=count))])
     for mine, other in ((pairs.left, pairs.right), (pairs.right, pairs.left)):
-        a, b = mine[rows].astype(np.int64), other[rows].astype(np.int64)
+        ask = rows[has_near[other[rows]]]
+        a, b = mine[ask].astype(np.int64), other[ask].astype(np.int64)
         twins = starts[a + 1] - starts[a]
-        which = np.repeat(np.arange(len(rows)), twins)
+        which = np.repeat(np.arange(len(ask)), twins)
         offset = np.arange(int(twins.sum())) - np.repeat(np.cumsum(twins) - twins, twins)
         keys = _pair_keys(twin_other[starts[a][which] + offset], b[which], count)
         at = np.minimum(np.searchsorted(near_keys, keys), len(near_keys) - 1)
         hit = near_keys[at] == keys
-        found[rows[which[hit]]] = True
+        found[ask[which[hit]]] = True
     return found
 
 
@@ -290,9 +296,7 @@ def regroup(result: ScanResult, max_distance_bits: int) -> tuple[Group, ...]:
         raise ValueError(
             f"pairs were collected up to {result.max_distance_bits} bits; rescan to group at {max_distance_bits}"
         )
-    facts = result.memo.get("image_facts")
-    if facts is None:
-        facts = result.memo["image_facts"] = selection.ImageFacts.of(result.images)
+    facts = selection.image_facts(result)
     stars = _stars(result.pairs, facts.rank, max_distance_bits)
     starts = stars.bounds[:-1]
     if not len(starts):
@@ -335,11 +339,10 @@ def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
     a, b, d = node_of[left[edge]], node_of[right[edge]], distance[edge]
     degree = np.bincount(a, weights=node_size[b], minlength=node_count)
     degree += np.bincount(b, weights=node_size[a], minlength=node_count) + node_size - 1
-    visit = np.argsort((count - degree.astype(np.int64)) * count + rank_of[leaders])  # degree down, then rank up
-    visit = visit[degree[visit] > 0]
+    linked = np.flatnonzero(degree)
+    visit = linked[np.argsort((count - degree[linked].astype(np.int64)) * count + rank_of[leaders[linked]])]
 
-    src, dst, dist = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([d, d])
-    references, took, taken_by = _walk(visit, src, dst, node_count)
+    references, took, taken_by = _walk(visit, a, b, node_count)  # visit: degree down, then rank up
     owner = np.full(node_count, -1, np.int64)  # the reference node that took each other node
     owner[took] = taken_by
 
@@ -349,8 +352,9 @@ def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
     is_reference = group_of_node >= 0
     group_of_node[took] = group_of_node[owner[took]]
     image_distance = np.zeros(count, np.int64)
-    taken_edge = owner[src] == dst  # the edge from each taken node to the reference that took it
-    image_distance[leaders[src[taken_edge]]] = dist[taken_edge]
+    for taken, by in ((a, b), (b, a)):  # the edge from each taken node to the reference that took it
+        edge = owner[taken] == by
+        image_distance[leaders[taken[edge]]] = d[edge]
     image_distance = image_distance[leaders[node_of]]  # a taken node's images all share its leader's distance
     twin = is_reference[node_of] & ~leader  # byte-identical to its group's reference
     ti, tj, td = left[identical], right[identical], distance[identical]
@@ -370,20 +374,19 @@ def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
     return _Stars(np.concatenate([[0], np.cumsum(groups[groups > 0])]), rows, image_distance[rows], twin[rows])
 
 
-def _walk(visit: np.ndarray, src: np.ndarray, dst: np.ndarray, node_count: int):
+def _walk(visit: np.ndarray, a: np.ndarray, b: np.ndarray, node_count: int):
     """Step 3 of the module docstring: (reference nodes in visit order, nodes taken, the reference that took each).
-    src/dst: every edge, both ways.
+    a/b: every edge, once.
 
     Walking the order, a node becomes a reference exactly when none of its neighbours earlier in the walk is one, and
     a taken node goes to the earliest reference among its neighbours. So the walk is settled in rounds of array
     work, each settling every node whose earlier neighbours are all settled; a long chain of nodes each waiting for
-    the one before (a burst of frames, each like the next) is finished by walking what is left one node at a time."""
+    the one before (a burst of frames, each like the next) is finished by walking what is left one node at a time.
+    The rounds scatter each edge's news onto per-node flags: sorting the edges by node would cost more than them."""
     position = np.full(node_count, len(visit), np.int64)
     position[visit] = np.arange(len(visit))
-    forward = position[src] < position[dst]
-    earlier, later = src[forward], dst[forward]  # each edge once, from the node walked first
-    by_later = np.argsort(later, kind="stable")
-    earlier, later = earlier[by_later], later[by_later]
+    forward = position[a] < position[b]
+    earlier, later = np.where(forward, a, b), np.where(forward, b, a)  # from the node walked first
     state = np.zeros(node_count, np.int8)  # 0 open, 1 reference, 2 taken
     state[visit] = _REFERENCE
     state[later] = _OPEN  # a visited node with no earlier neighbour is a reference from the start
@@ -392,15 +395,17 @@ def _walk(visit: np.ndarray, src: np.ndarray, dst: np.ndarray, node_count: int):
         if not len(v):
             break
         seen = state[u]
-        first = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
-        waiting = v[first]
-        by_reference = np.logical_or.reduceat(seen == _REFERENCE, first)
-        by_open = np.logical_or.reduceat(seen == _OPEN, first)
-        state[waiting[by_reference]] = _TAKEN
-        state[waiting[~by_reference & ~by_open]] = _REFERENCE
+        near_reference, near_open, waiting = (np.zeros(node_count, bool) for _ in range(3))
+        near_reference[v[seen == _REFERENCE]] = True
+        near_open[v[seen == _OPEN]] = True
+        waiting[v] = True
+        state[near_reference] = _TAKEN
+        state[waiting & ~near_reference & ~near_open] = _REFERENCE
         live = (state[v] == _OPEN) & (seen != _TAKEN)
         u, v = u[live], v[live]
     if len(v):  # what the rounds left: the plain walk over those nodes, in visit order
+        by_node = np.argsort(v)
+        u, v = u[by_node], v[by_node]
         waiting, first = np.unique(v, return_index=True)
         bounds = np.append(first, len(v)).tolist()
         sources, states = u.tolist(), state.tolist()
@@ -410,12 +415,10 @@ def _walk(visit: np.ndarray, src: np.ndarray, dst: np.ndarray, node_count: int):
             states[node] = _TAKEN if any(states[n] == _REFERENCE for n in near) else _REFERENCE
         state = np.array(states, np.int8)
     taken = (state[later] == _TAKEN) & (state[earlier] == _REFERENCE)  # a taken node's earlier references
-    u, v = earlier[taken], later[taken]
-    pick = np.lexsort((position[u], v))
-    u, v = u[pick], v[pick]
-    head = np.ones(len(v), bool)
-    head[1:] = v[1:] != v[:-1]
-    return visit[state[visit] == _REFERENCE], v[head], u[head]
+    first_reference = np.full(node_count, len(visit), np.int64)
+    np.minimum.at(first_reference, later[taken], position[earlier[taken]])
+    took = np.flatnonzero(state == _TAKEN)
+    return visit[state[visit] == _REFERENCE], took, visit[first_reference[took]]
 
 
 _OPEN, _REFERENCE, _TAKEN = 0, 1, 2
@@ -490,5 +493,5 @@ def _identical_nodes(count: int, left: np.ndarray, right: np.ndarray) -> tuple[n
         label = label[label]
         if np.array_equal(label, before):
             break
-    nodes, node_of = np.unique(label, return_inverse=True)
-    return node_of.reshape(-1), len(nodes)
+    root = label == np.arange(count)  # each component's lowest image, which labels it
+    return (np.cumsum(root) - 1)[label], int(np.count_nonzero(root))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dupfinder.core.models import Group, ImageRecord
+from dupfinder.core.models import Group, ImageRecord, ScanResult
 
 FORMAT_QUALITY = {  # lower is better
     "PNG": 0,
@@ -55,15 +55,18 @@ def quality_rank(images: Sequence[ImageRecord]) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class ImageFacts:
-    """What keep-best and regrouping need of every image, as arrays: built once per scan result (grouping.regroup
-    keeps them in ScanResult.memo), as reading a million images' attributes takes seconds."""
+    """What keep-best, regrouping and the cleanup plan need of every image, as arrays: built once per scan result
+    (image_facts keeps them in ScanResult.memo), as reading a million images' attributes takes seconds."""
 
     rank: np.ndarray  # int64 quality_rank
     size: np.ndarray  # int64 file bytes
     ratio: np.ndarray  # float64 long side over short side (_ratio)
+    shape: np.ndarray  # int64 the ratio's place among the distinct ratios: equal ratios, equal shape
+    off_standard: np.ndarray  # float64 relative distance of the ratio to the nearest standard photo ratio
     pixels: np.ndarray  # int64 width x height
     protected: np.ndarray  # bool
     path_order: np.ndarray  # int64 position of the path in sorted order
+    file: np.ndarray  # int64 the real file (FileEntry.identity) as a number: equal for two paths to one file
 
     @classmethod
     def of(cls, images: Sequence[ImageRecord]) -> ImageFacts:
@@ -88,8 +91,27 @@ class ImageFacts:
         rank = np.empty(count, np.int64)
         rank[np.lexsort(keys)] = np.arange(count)
         ratio = np.maximum(width, height) / np.maximum(1, np.minimum(width, height))
+        ratios, shape = np.unique(ratio, return_inverse=True)
+        standard = np.array(STANDARD_RATIOS)
+        off_standard = (np.abs(ratios[:, None] - standard) / standard).min(axis=1)[shape]
         protected = np.fromiter((f.protected for f in files), bool, count)
-        return cls(rank, size, ratio, width * height, protected, path_order)
+        dev = np.fromiter((f.dev for f in files), np.uint64, count)
+        ino = np.fromiter((f.ino for f in files), np.uint64, count)
+        by_file = np.lexsort((ino, dev))
+        dev, ino = dev[by_file], ino[by_file]
+        new = np.ones(count, bool)  # the first path to each real file, in (dev, ino) order
+        new[1:] = (dev[1:] != dev[:-1]) | (ino[1:] != ino[:-1])
+        file = np.empty(count, np.int64)
+        file[by_file] = np.cumsum(new) - 1
+        return cls(rank, size, ratio, shape, off_standard, width * height, protected, path_order, file)
+
+
+def image_facts(result: ScanResult) -> ImageFacts:
+    """The result's ImageFacts, made on first use and kept in its memo."""
+    facts = result.memo.get("image_facts")
+    if facts is None:
+        facts = result.memo["image_facts"] = ImageFacts.of(result.images)
+    return facts
 
 
 def keepers(bounds: np.ndarray, members: np.ndarray, facts: ImageFacts) -> np.ndarray:
@@ -97,18 +119,17 @@ def keepers(bounds: np.ndarray, members: np.ndarray, facts: ImageFacts) -> np.nd
     array work: the usual ratio is counted over each group's distinct ratios, as _usual_ratio does."""
     starts, size = bounds[:-1], np.diff(bounds)
     group = np.repeat(np.arange(len(starts)), size)
-    rows = np.arange(len(members))
     rank, ratio, protected = facts.rank[members], facts.ratio[members], facts.protected[members]
     pixels = facts.pixels[members]
     candidate = protected | ~np.logical_or.reduceat(protected, starts)[group]
-    best = np.lexsort((rank, ~candidate, group))[starts]  # the best-ranked candidate row of each group
+    best = _first_ranked(candidate, rank, starts, group, len(facts.rank))  # the best-ranked candidate row
 
-    by_value = np.lexsort((rows, ratio, group))  # each group's distinct ratios, each from its first member
-    first = np.ones(len(rows), bool)
-    first[1:] = (group[by_value][1:] != group[by_value][:-1]) | (ratio[by_value][1:] != ratio[by_value][:-1])
-    value_row = by_value[first]
+    value_key = group * len(facts.rank) + facts.shape[members]
+    by_value = np.argsort(value_key)  # each group's distinct ratios...
+    first = np.flatnonzero(np.diff(value_key[by_value], prepend=-1))
+    value_row = np.minimum.reduceat(by_value, first)  # ...each from its first member
     value_group, value_ratio = group[value_row], ratio[value_row]
-    value_count = np.diff(np.append(np.flatnonzero(first), len(rows)))
+    value_count = np.diff(np.append(first, len(members)))
     per_group = np.bincount(value_group, minlength=len(starts))
     value_start = np.cumsum(per_group) - per_group
     width = per_group[value_group]  # every distinct ratio against every one of its group
@@ -117,15 +138,21 @@ def keepers(bounds: np.ndarray, members: np.ndarray, facts: ImageFacts) -> np.nd
     same = _same_shape(value_ratio[a], value_ratio[b])
     alike = np.bincount(a, weights=value_count[b] * same, minlength=len(value_row))  # members of each one's shape
     most = np.maximum.reduceat(alike, value_start)
-    standard = np.array(STANDARD_RATIOS)
-    off_standard = (np.abs(value_ratio[:, None] - standard) / standard).min(axis=1)
+    off_standard = facts.off_standard[members[value_row]]
     tied = alike == most[value_group]
     usual = value_ratio[np.lexsort((value_row, off_standard, ~tied, value_group))[value_start]]
 
     fits = candidate & _same_shape(ratio, usual[group]) & (pixels >= CLOSE_PIXELS * pixels[best][group])
-    fitting = np.lexsort((rank, ~fits, group))[starts]
+    fitting = _first_ranked(fits, rank, starts, group, len(facts.rank))
     plain = ((most < 2) & (size > 2)) | _same_shape(ratio[best], usual) | ~fits[fitting]
     return members[np.where(plain, best, fitting)]
+
+
+def _first_ranked(preferred, rank, starts, group, count) -> np.ndarray:
+    """Each group's best-ranked row among its `preferred` ones (of all its rows when none is): a minimum per group
+    instead of sorting every row, as ranks are distinct below `count`."""
+    key = np.where(preferred, rank, rank + count)
+    return np.flatnonzero(key == np.minimum.reduceat(key, starts)[group])
 
 
 def choose_keeper(members: Sequence[int], images: Sequence[ImageRecord], rank: Sequence[int]) -> int:

@@ -13,7 +13,7 @@ import functools
 from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core.cleanup import trash_files, undo_last_cleanup
-from dupfinder.core.review import CleanupPlan, cleanup_plan, follow_marks, keep_best, mark_refusal
+from dupfinder.core.review import CleanupPlan, cleanup_plan, keep_best, mark_refusal, moved_keepers
 from dupfinder.formatting import core_message
 from dupfinder.gui.cleanup_dialogs import confirm_trash, open_trash_trouble, open_undo_trouble, trash_message
 from dupfinder.gui.translation import Tr
@@ -39,12 +39,10 @@ class CleanupActionsMixin:
         self.marks.set_marked(image, marked)
 
     def _on_marks_changed(self, images: frozenset[int]) -> None:
-        for row in self.model.rows_of(images):
-            group = self.model.group(row)
-            followed = follow_marks(group, self.marks, self.result.images, self._rank)
-            if followed is not group:
-                self.model.replace_group(row, followed)
-        self.model.refresh_images(images)
+        rows = self.model.rows_of(images)
+        for row, group in moved_keepers(self.model.groups(), rows, self.marks, self.result.images, self._rank):
+            self.model.replace_group(row, group)
+        self.model.refresh_rows(rows)
         self.compare.refresh(self.marks)
         self.review.update_group_header()
         self._update_actions()
@@ -53,9 +51,9 @@ class CleanupActionsMixin:
         """Every group keeps its best copy (core's choice); all others are marked."""
         if self.result is None:
             return
-        groups, marks = keep_best(self.model.groups(), self.result.images, self._rank)
+        groups, marks = keep_best(self.result, self.model.groups())
         for row, (old, new) in enumerate(zip(self.model.groups(), groups, strict=True)):
-            if new.keeper != old.keeper:
+            if new is not old:
                 self.model.replace_group(row, new)
         self.marks.replace(marks)
         self.statusBar().showMessage(CleanupActions.tr("Marked %Ln file(s) for the trash.", "", len(self.marks)), 8000)
@@ -64,7 +62,7 @@ class CleanupActionsMixin:
         """What the trash step would move from the groups shown (the core's count, also the button's)."""
         if self.result is None:
             return CleanupPlan((), frozenset(), 0)
-        return cleanup_plan(self.result, self.model.groups(), self.marks.snapshot(), group_of=self.model.group_of)
+        return cleanup_plan(self.result, self.model.groups(), self.marks.snapshot(), self.model.image_rows())
 
     def move_to_trash(self) -> None:
         plan = self.trash_plan()

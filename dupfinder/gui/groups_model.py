@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from dupfinder.core.models import Group, ScanResult
-from dupfinder.core.review import potential_bytes
+from dupfinder.core.review import potential_bytes, row_table
 from dupfinder.formatting import human_bytes
 
 GroupRole = Qt.ItemDataRole.UserRole + 1  # the Group
@@ -94,15 +94,6 @@ def arrange(result: ScanResult, groups: Sequence[Group], key: SortKey) -> Rows:
     ).sorted_by(key)
 
 
-def row_table(count: int, groups: Sequence[Group]) -> np.ndarray:
-    """Each of `count` images' row in `groups`, -1 for images in none."""
-    table = np.full(count, -1, np.int64)
-    sizes = np.fromiter((len(g.members) for g in groups), np.int64, len(groups))
-    members = np.fromiter((m.image for g in groups for m in g.members), np.int64, int(sizes.sum()))
-    table[members] = np.repeat(np.arange(len(groups)), sizes)
-    return table
-
-
 class GroupsModel(QAbstractListModel):
     """Rows are groups in display order; `marks` is the live MarkSet (read only here). The model owns the Rows it
     is given and updates them in place as keepers change."""
@@ -129,6 +120,10 @@ class GroupsModel(QAbstractListModel):
         """The shown group holding `image`, or None."""
         row = self.row_of(image)
         return None if row < 0 else self.group(row)
+
+    def image_rows(self) -> np.ndarray | None:
+        """Each image's row (-1: in no group), or None without rows; read only."""
+        return None if self._rows is None else self._rows.row_of_image
 
     def row_of(self, image: int) -> int:
         if self._rows is None or not 0 <= image < len(self._rows.row_of_image):
@@ -207,9 +202,8 @@ class GroupsModel(QAbstractListModel):
         rows = np.unique(table[wanted[(wanted >= 0) & (wanted < len(table))]])
         return rows[rows >= 0].tolist()
 
-    def refresh_images(self, images: Collection[int]) -> None:
-        """Marks changed for these images: repaint the rows that hold them (one signal for the span)."""
-        rows = self.rows_of(images)
+    def refresh_rows(self, rows: Sequence[int]) -> None:
+        """Marks changed in these rows (ascending, as rows_of gives them): repaint them (one signal for the span)."""
         if rows:
             self.dataChanged.emit(self.index(rows[0]), self.index(rows[-1]))
 

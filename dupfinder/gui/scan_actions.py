@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from dupfinder.core.models import ScanResult
 from dupfinder.core.options import HashKind, ScanOptions
-from dupfinder.core.review import follow_marks
+from dupfinder.core.review import moved_keepers
 from dupfinder.core.scanner import run_scan
 from dupfinder.gui import regroup
 from dupfinder.gui.translation import Tr
@@ -107,11 +107,9 @@ class ScanActionsMixin:
         self._rank = view.rank
         self.model.set_rows(view.rows)
         images = view.rows.result.images
-        for row in self.model.rows_of(self.marks.snapshot()):  # marks set while regrouping: keepers follow them
-            group = self.model.group(row)
-            followed = follow_marks(group, self.marks, images, self._rank)
-            if followed is not group:
-                self.model.replace_group(row, followed)
+        marks = self.marks.snapshot()  # marks set while regrouping: keepers follow them
+        for row, group in moved_keepers(self.model.groups(), self.model.rows_of(marks), marks, images, self._rank):
+            self.model.replace_group(row, group)
         self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
         if not self.model.rowCount():
             self.empty_label.setText(

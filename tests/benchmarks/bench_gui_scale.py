@@ -6,10 +6,11 @@
 A synthetic scan result (no files: thumbnails point at paths that do not exist, so only the GUI's own work is timed)
 is opened as a finished scan is; then the group list is scrolled top to bottom a page at a time, the slider is moved
 strict → normal → loose → normal, the selected group is switched to random rows, the sort is changed and photos are
-marked. A 10 ms QTimer records the gaps between its ticks: a gap is the longest the GUI thread was busy with
-something else. Printed per action: the longest
-gap, its 99th percentile, the number of steps, the wall time until the action had settled, and the number of full
-garbage collections during it and the longest (they hold the GIL: no thread runs Python meanwhile).
+marked; then "keep best resolution" marks every group's other copies (cleared and done again in between), and photos
+are marked with all those marks set. A 10 ms QTimer records the gaps between its ticks: a gap is the longest the GUI
+thread was busy with something else. Printed per action: the longest gap, its 99th percentile, the number of steps,
+the wall time until the action had settled, and the number of full garbage collections during it and the longest
+(they hold the GIL: no thread runs Python meanwhile).
 """
 
 from __future__ import annotations
@@ -192,6 +193,11 @@ def main() -> None:
 
     marks = [window.model.group(r).images[-1] for r in rows[:50]]
     run_action("mark a photo", [lambda i=i: window.toggle_mark(i) for i in marks], window, meter)
+
+    clear = window.clear_marks_action.trigger
+    run_action("keep best resolution", [window.keep_best, clear, window.keep_best, window.keep_best], window, meter)
+    print(f"  marked: {len(window.marks):,}")
+    run_action("mark a photo, all marked", [lambda i=i: window.toggle_mark(i) for i in marks], window, meter)
 
     if shown:
         print(f"showing regrouped rows on the GUI thread: longest {max(shown):.0f} ms of {len(shown)}")

@@ -369,3 +369,35 @@ def test_a_long_chain_of_frames_groups_as_the_reference_does():
     groups = regroup(result, 8)
     assert groups == _reference_groups(result, 8)[1]
     assert len(groups) > 4 * grouping._WALK_ROUNDS  # each reference waited for the one before: past the rounds
+
+
+def _literal_near_a_twin(pairs, asked, near, twin):
+    """grouping._near_a_twin's rule with sets: an asked pair (a, b) with a near pair between a and a twin of b, or
+    between b and a twin of a."""
+    rows = list(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
+    near_pairs = {rows[k] for k in np.flatnonzero(near).tolist()}
+    twins = {}
+    for k in np.flatnonzero(twin).tolist():
+        i, j = rows[k]
+        twins.setdefault(i, set()).add(j)
+        twins.setdefault(j, set()).add(i)
+
+    def near_a_twin_of(x, y):
+        return any((min(x, t), max(x, t)) in near_pairs for t in twins.get(y, ()))
+
+    return [bool(asked[k]) and (near_a_twin_of(a, b) or near_a_twin_of(b, a)) for k, (a, b) in enumerate(rows)]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_twin_rule_equals_a_literal_reference_on_random_pairs(seed):
+    rng = random.Random(seed)
+    count = rng.randrange(2, 30)
+    keys = sorted({tuple(sorted(rng.sample(range(count), 2))) for _ in range(rng.randrange(1, 5 * count))})
+    if rng.random() < 0.2:
+        rng.shuffle(keys)  # stored pairs are sorted; the rule must not depend on it
+    n = len(keys)
+    pairs = Pairs(np.array([k[0] for k in keys], np.int32), np.array([k[1] for k in keys], np.int32),
+                  np.zeros(n, np.uint8), np.zeros(n, bool))  # fmt: skip
+    asked, near, twin = (np.array([rng.random() < share for _ in keys], bool) for share in (0.4, 0.4, 0.3))
+    expected = _literal_near_a_twin(pairs, asked, near, twin)
+    assert grouping._near_a_twin(pairs, asked, near, twin).tolist() == expected

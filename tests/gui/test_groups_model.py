@@ -109,5 +109,5 @@ def test_a_mark_repaints_only_the_rows_of_its_images():
     model.set_groups(result, groups)
     changed = []
     model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
-    model.refresh_images({model.group(700).images[1]})
+    model.refresh_rows(model.rows_of({model.group(700).images[1]}))
     assert changed == [(700, 700)]

@@ -9,7 +9,17 @@ def test_progress_line_has_phase_count_rate_and_time_left():
 
 def test_progress_line_without_total_or_rate():
     assert progress_text(ProgressEvent(ScanStage.DISCOVERING, 310, None)) == "Finding files · 310 files so far"
-    assert progress_text(ProgressEvent(ScanStage.COMPARING, 5, 5, rate_per_s=2.5)) == "Comparing 5 / 5 · 2.5 files/s"
+    assert (
+        progress_text(ProgressEvent(ScanStage.TRASHING, 5, 5, rate_per_s=2.5)) == "Moving to trash 5 / 5 · 2.5 files/s"
+    )
+
+
+def test_comparing_shows_its_share_done_not_a_count_of_files():
+    """It counts files digested, then rows of the hash tables: no unit a person would count."""
+    event = ProgressEvent(ScanStage.COMPARING, 4_191_000, 10_000_000, rate_per_s=900_000.0, eta_s=7)
+    assert progress_text(event) == "Comparing · 41 % done · about 0:07 left"
+    assert progress_text(ProgressEvent(ScanStage.COMPARING, 10, 10, rate_per_s=5.0)) == "Comparing · 100 % done"
+    assert progress_text(ProgressEvent(ScanStage.COMPARING, 1_200_000, None, rate_per_s=9e5)) == "Comparing"
 
 
 def test_plural_and_similarity():
