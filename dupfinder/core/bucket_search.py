@@ -119,7 +119,7 @@ def self_pairs(
         for table in share:
             keys = keys_of(values, table)
             starts, order = _counting_sort(keys, 1 << table.key_bits)
-            found.add(*_bucket_pairs(values[order], starts, order, limits, cap))
+            found.add(_bucket_pairs(values[order], starts, order, limits, cap, found.width))
             tick(len(values))
         return found
 
@@ -129,7 +129,7 @@ def self_pairs(
         parts = list(pool.map(search, [tables[t::threads] for t in range(threads)]))
     total = parts[0]
     for part in parts[1:]:
-        total.keys, total.distance = _merged(total.keys, total.distance, part.keys, part.distance)
+        total.codes = _merged(total.codes, part.codes)
     return total.result()
 
 
@@ -147,7 +147,7 @@ def join_pairs(
     query table of tens of millions of rows (crop windows) is never whole in memory. `tick` hears the key rows
     bucketed and the query rows probed."""
     keys = np.ascontiguousarray(keys)
-    found = _Found(len(keys))
+    found = _Found(len(keys), query_count)
     limits = np.array(radii, np.int64)
     for table in tables:
         starts, order = _counting_sort(keys_of(keys, table), 1 << table.key_bits)
@@ -157,51 +157,56 @@ def join_pairs(
         for q0 in range(0, query_count, QUERY_BLOCK):
             q1 = min(query_count, q0 + QUERY_BLOCK)
             block = queries[q0:q1] if isinstance(queries, np.ndarray) else queries(q0, q1)
-            i, j, d = _probe(np.ascontiguousarray(block), bucketed, starts, order, *arrays, limits, cap)
-            found.add(i + q0, j, d)
+            found.add(_probe(np.ascontiguousarray(block), bucketed, starts, order, *arrays, limits, cap, found.width,
+                             q0))  # fmt: skip
             tick(q1 - q0)
     return found.result()
 
 
 class _Found:
-    """Pairs found so far, as sorted unique keys (query/left row * width + key/right row) with their distances.
+    """Pairs found so far, as sorted unique codes: (query/left row * width + key/right row) << 8 | distance.
 
-    Each table's pairs are de-duplicated on their own (a small sort), then merged into the sorted total in one
-    linear pass: a pair meets in many tables, and sorting everything found at the end would hold every table's
-    copies at once (at a million images, a gigabyte for ten million pairs)."""
+    The kernels write one such int64 code per pair (8 bytes, not the 17 of two rows and a distance); each table's
+    codes are sorted in place and de-duplicated (a pair has one distance, so its codes are equal wherever it was
+    found), then merged into the sorted total in one linear pass: a pair meets in many tables, and sorting everything
+    found at the end would hold every table's copies at once (at a million images, a gigabyte for ten million
+    pairs)."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, rows: int | None = None) -> None:
+        if (rows or width) * width >= 1 << 55:
+            raise ValueError(f"too many rows for one search: {rows or width:,} x {width:,}")
         self.width = np.int64(width)
-        self.keys = np.empty(0, np.int64)
-        self.distance = np.empty(0, np.uint8)
+        self.codes = np.empty(0, np.int64)
 
-    def add(self, i: np.ndarray, j: np.ndarray, distance: np.ndarray) -> None:
-        keys, first = np.unique(i * self.width + j, return_index=True)
-        self.keys, self.distance = _merged(self.keys, self.distance, keys, distance[first])
+    def add(self, codes: np.ndarray) -> None:
+        codes.sort()
+        if len(codes) > 1:
+            codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
+        self.codes = _merged(self.codes, codes)
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.keys // self.width, self.keys % self.width, self.distance
+        pair = self.codes >> 8
+        return pair // self.width, pair % self.width, (self.codes & 255).astype(np.uint8)
 
 
 @numba.njit(cache=True, nogil=True)
-def _merged(keys_a, dist_a, keys_b, dist_b):
-    """The union of two sorted unique key arrays (a pair's distance is the same wherever it was found)."""
-    keys = np.empty(len(keys_a) + len(keys_b), np.int64)
-    dist = np.empty(len(keys), np.uint8)
+def _merged(a, b):
+    """The union of two sorted unique code arrays."""
+    out = np.empty(len(a) + len(b), np.int64)
     x = y = n = 0
-    while x < len(keys_a) or y < len(keys_b):
-        if y == len(keys_b) or (x < len(keys_a) and keys_a[x] < keys_b[y]):
-            keys[n], dist[n] = keys_a[x], dist_a[x]
+    while x < len(a) or y < len(b):
+        if y == len(b) or (x < len(a) and a[x] < b[y]):
+            out[n] = a[x]
             x += 1
-        elif x == len(keys_a) or keys_b[y] < keys_a[x]:
-            keys[n], dist[n] = keys_b[y], dist_b[y]
+        elif x == len(a) or b[y] < a[x]:
+            out[n] = b[y]
             y += 1
         else:
-            keys[n], dist[n] = keys_a[x], dist_a[x]
+            out[n] = a[x]
             x += 1
             y += 1
         n += 1
-    return keys[:n].copy(), dist[:n].copy()
+    return out[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -267,11 +272,10 @@ def _grown(array, size):
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket_pairs(bucketed, starts, order, limits, cap):
-    """Verified pairs within each bucket: all pairs of a bucket of up to `cap` rows, else each row with the first.
-    `bucketed` holds the rows in `order`."""
-    size = 1024
-    left, right, dist = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.uint8)
+def _bucket_pairs(bucketed, starts, order, limits, cap, width):
+    """Verified pairs within each bucket, as _Found codes: all pairs of a bucket of up to `cap` rows, else each row
+    with the first. `bucketed` holds the rows in `order`."""
+    codes = np.empty(1024, np.int64)
     n = 0
     for b in range(len(starts) - 1):
         s, e = starts[b], starts[b + 1]
@@ -284,19 +288,19 @@ def _bucket_pairs(bucketed, starts, order, limits, cap):
                 d = _distance(bucketed, x, bucketed, y, limits)
                 if d < 0:
                     continue
-                if n == len(left):
-                    left, right, dist = _grown(left, n + 1), _grown(right, n + 1), _grown(dist, n + 1)
-                left[n], right[n], dist[n] = order[x], order[y], d
+                if n == len(codes):
+                    codes = _grown(codes, n + 1)
+                i, j = min(order[x], order[y]), max(order[x], order[y])
+                codes[n] = (i * width + j) << 8 | d
                 n += 1
-    return left[:n], right[:n], dist[:n]
+    return codes[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)
-def _probe(queries, bucketed, starts, order, shifts, masks, offsets, limits, cap):
-    """Verified (query, key) pairs: each query against the first `cap` rows of its bucket (`bucketed`: the key
-    rows in `order`)."""
-    size = 1024
-    left, right, dist = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.uint8)
+def _probe(queries, bucketed, starts, order, shifts, masks, offsets, limits, cap, width, first_query):
+    """Verified (query, key) pairs as _Found codes (queries numbered from first_query): each query against the first
+    `cap` rows of its bucket (`bucketed`: the key rows in `order`)."""
+    codes = np.empty(1024, np.int64)
     n = 0
     for q in range(queries.shape[0]):
         k = _key(queries, q, shifts, masks, offsets)
@@ -305,8 +309,8 @@ def _probe(queries, bucketed, starts, order, shifts, masks, offsets, limits, cap
             d = _distance(queries, q, bucketed, x, limits)
             if d < 0:
                 continue
-            if n == len(left):
-                left, right, dist = _grown(left, n + 1), _grown(right, n + 1), _grown(dist, n + 1)
-            left[n], right[n], dist[n] = q, order[x], d
+            if n == len(codes):
+                codes = _grown(codes, n + 1)
+            codes[n] = ((q + first_query) * width + order[x]) << 8 | d
             n += 1
-    return left[:n], right[:n], dist[:n]
+    return codes[:n].copy()

@@ -15,12 +15,13 @@ from dupfinder.core.selection import choose_keeper, quality_rank
 
 
 def _brute_pairs(hashes, digests, r):
+    """Every pair within r, and each digest's first image with each other one of that digest (a star)."""
     out = {}
     for i in range(len(hashes)):
         for j in range(i + 1, len(hashes)):
             d = (hashes[i] ^ hashes[j]).bit_count()
             same = digests[i] is not None and digests[i] == digests[j]
-            if d <= r or same:
+            if d <= r or (same and digests.index(digests[i]) == i):
                 out[(i, j)] = (d, same)
     return out
 
@@ -124,7 +125,7 @@ def test_identical_digests_grouped_even_when_hashes_differ():
     (group,) = groups
     by_image = {m.image: m for m in group}
     assert group[0].image == 1  # the better-ranked twin is the reference
-    assert by_image[0].identical and by_image[0].distance_bits == 40
+    assert by_image[0].identical and by_image[0].distance_bits == 0  # the same bytes: 100 % alike
     assert 2 not in by_image  # 2 is near 0 but not within 3 bits of the reference
 
 
@@ -281,7 +282,7 @@ def _reference_groups(result, t):
             continue
         taken.add(n)
         ref = leader[n]
-        rows = [(same.get((min(ref, i), max(ref, i)), 0), rank[i], i, True) for i in members[n][1:]]
+        rows = [(0, rank[i], i, True) for i in members[n][1:]]  # the reference's byte twins: 100 % alike
         for other, d in near[n].items():
             if other not in taken:
                 taken.add(other)
@@ -401,3 +402,19 @@ def test_the_twin_rule_equals_a_literal_reference_on_random_pairs(seed):
     asked, near, twin = (np.array([rng.random() < share for _ in keys], bool) for share in (0.4, 0.4, 0.3))
     expected = _literal_near_a_twin(pairs, asked, near, twin)
     assert grouping._near_a_twin(pairs, asked, near, twin).tolist() == expected
+
+
+def test_byte_identical_copies_are_joined_by_a_star_and_every_twin_reads_identical():
+    """3,000 copies of one placeholder in a data set: 2,999 pairs, not 4.5 million; any two of them still say
+    "identical bytes"."""
+    from dupfinder.core.grouping import identical_pairs
+    from dupfinder.core.matching.differences import difference
+
+    left, right = identical_pairs([b"placeholder"] * 3000 + [None, b"other", b"other"])
+    assert len(left) == 2999 + 1 and set(left[:2999].tolist()) == {0} and right[-1] == 3002
+    images = [_record(f"/r/copy{k}.jpg", hash_=7, digest=b"d") for k in range(5)]
+    result = _result(images)
+    assert len(result.pairs) == 4 + 6  # the star, plus the hash pairs between the other copies (distance 0)
+    assert all(difference(result, 3, k).label == "identical bytes" for k in (0, 1, 2, 4))
+    (group,) = regroup(result, 0)
+    assert all(m.identical and m.distance_bits == 0 for m in group.members[1:])

@@ -109,6 +109,9 @@ def difference(result: ScanResult, reference: int, member: int) -> Difference | 
     """The Difference of `member` against `reference`, None for the reference itself (or an unknown pair)."""
     if member == reference:
         return None
+    digest = result.images[reference].digest
+    if digest is not None and result.images[member].digest == digest:  # pairs join such copies in a star, not all
+        return Difference("identical bytes", "identical bytes")
     pairs = result.pairs
     row = pair_row(pairs, reference, member)
     if row < 0:

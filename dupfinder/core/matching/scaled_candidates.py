@@ -178,8 +178,11 @@ def _plain_rows(hashes: RouteHashes, digests, left, right, distance):
         np.bitwise_count(hashes.phash[same_left] ^ hashes.phash[same_right]),
         np.bitwise_count(hashes.dhash[same_left] ^ hashes.dhash[same_right]),
     )
-    left, right, distance, identical = with_identical(count, left, right, distance, same_left, same_right,
-                                                      same_distance)  # fmt: skip
+    if len(same_left):
+        left, right, distance, identical = with_identical(count, left, right, distance, same_left, same_right,
+                                                          same_distance)  # fmt: skip
+    else:  # the search's pairs are sorted and unique already
+        identical = np.zeros(len(left), bool)
     n = len(left)
     return row_block(left, right, distance, identical, np.full(n, Route.PLAIN, np.uint8), np.zeros(n, np.uint8),
                      np.full(n, -1, np.int16), np.zeros(n, bool))  # fmt: skip
