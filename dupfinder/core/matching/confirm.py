@@ -371,7 +371,11 @@ def confirm_pairs(
             log.exception("unexpected error measuring %s and %s", paths[int(left[k])], paths[int(right[k])])
             return Measure(Verdict.HASH_ONLY)
 
-    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="confirm") as pool:
+    def several(ks: range) -> list[Measure]:
+        return [one(k) for k in ks]
+
+    step = max(1, workers)  # a block's pairs in one task per worker, not one per pair (a future costs a small pair)
+    with ThreadPoolExecutor(step, thread_name_prefix="confirm") as pool:
         for start in range(0, len(left), CONFIRM_BLOCK):
             block = range(start, min(len(left), start + CONFIRM_BLOCK))
             both = np.concatenate([left[start : block.stop], right[start : block.stop]]).tolist()
@@ -380,7 +384,9 @@ def confirm_pairs(
             views.update(zip(new, loaded, strict=True))
             tick(len(new) - int(loaded_before[new].sum()))  # a view loaded again is no new progress
             loaded_before[new] = True
-            measures = list(pool.map(one, block))
+            measures: list[Measure] = [None] * len(block)  # type: ignore[list-item]
+            for w, part in enumerate(pool.map(several, [block[w::step] for w in range(step)])):
+                measures[w::step] = part
             tick(len(block))
             for image in both:
                 pending[image] -= 1
