@@ -84,16 +84,18 @@ class HashSpill:
         """The hashes of `images`, whose i-th image was put as indices[i]."""
         return SpilledHashes(self, np.asarray(indices, np.int64), len(images))
 
-    def read(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(len(indices), ROW_BYTES / 8) native uint64 rows (zeros where absent), and each row's presence flags."""
-        out = np.zeros((len(indices), ROW_BYTES // 8), np.uint64)
+    def read(self, indices: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(len(indices), len(columns)) native uint64 of those hashes of each row (positions in a row: ROW_BYTES / 8
+        hashes, turned then windows, pHashes then dHashes; zeros where absent), and each row's presence flags. Read a
+        block of rows at a time: the rows' other hashes are never all in memory."""
+        out = np.zeros((len(indices), len(columns)), np.uint64)
         with self._lock:
             flags = self._present[indices]
             wanted = np.flatnonzero(flags)
             order = wanted[np.argsort(indices[wanted], kind="stable")]
             for start in range(0, len(order), _READ_ROWS):
                 block = order[start : start + _READ_ROWS]
-                out[block] = self._read_rows(indices[block])
+                out[block] = self._read_rows(indices[block])[:, columns]
         return out, flags
 
     def _read_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -141,12 +143,12 @@ class SpilledHashes:
 
     def turned(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(pHash, dHash) of every other orientation, (len(rows), TURNED_HASHES) each, and which rows have them."""
-        table, flags = self.spill.read(self.indices[rows])
-        return table[:, :TURNED_HASHES], table[:, TURNED_HASHES : 2 * TURNED_HASHES], (flags & _HAS_TURNED) > 0
+        table, flags = self.spill.read(self.indices[rows], np.arange(2 * TURNED_HASHES))
+        return table[:, :TURNED_HASHES], table[:, TURNED_HASHES:], (flags & _HAS_TURNED) > 0
 
     def windows(self, rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(pHash, dHash) of the given windows, (len(rows), len(columns)) each, and which rows have them."""
-        table, flags = self.spill.read(self.indices[rows])
-        base = 2 * TURNED_HASHES
-        columns = np.asarray(columns, np.int64)
-        return table[:, base + columns], table[:, base + WINDOW_HASHES + columns], (flags & _HAS_WINDOWS) > 0
+        wanted = 2 * TURNED_HASHES + np.asarray(columns, np.int64)
+        table, flags = self.spill.read(self.indices[rows], np.concatenate([wanted, wanted + WINDOW_HASHES]))
+        k = len(wanted)
+        return table[:, :k], table[:, k:], (flags & _HAS_WINDOWS) > 0

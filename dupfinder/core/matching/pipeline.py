@@ -146,21 +146,23 @@ RECALL_BLOCK = 50_000  # measured pairs whose keys are made and looked up at a t
 def _recall(store, files, left, right, turns, framed, measure_rows, figures) -> np.ndarray:
     """Put the measures `store` remembers into `figures`; the positions (into left/right) still to measure. A block of
     keys at a time: a million measured pairs never hold a million keys."""
-    todo = []
+    todo = [np.empty(0, np.int64)]
     for start in range(0, len(left), RECALL_BLOCK):
         stop = min(len(left), start + RECALL_BLOCK)
         rows = zip(left[start:stop].tolist(), right[start:stop].tolist(), turns[start:stop].tolist(),
                    framed[start:stop].tolist(), strict=True)  # fmt: skip
         keys = [measure_key(files[a], files[b], t, f) for a, b, t, f in rows]
         known = store.lookup_measures(keys)
+        missing = []
         for k, key in enumerate(keys, start):
             row = known.get(key)
             if row is None:
-                todo.append(k)
+                missing.append(k)
             else:
                 verdict, *rest = row
                 figures.put(int(measure_rows[k]), Measure(Verdict(verdict), *rest))
-    return np.array(todo, np.int64)
+        todo.append(np.array(missing, np.int64))
+    return np.concatenate(todo)
 
 
 @dataclass(slots=True)

@@ -17,11 +17,15 @@ import numpy as np
 def breadth_first_order(left: np.ndarray, right: np.ndarray, count: int) -> np.ndarray:
     """Indices that sort the pairs (left[k], right[k]) of images 0..count-1 by their images' breadth-first numbers
     (smaller, then larger)."""
-    nodes = np.concatenate([left, right]).astype(np.int64)
-    others = np.concatenate([right, left]).astype(np.int64)
+    nodes = np.concatenate([left, right]).astype(np.int32)
     starts = np.zeros(count + 1, np.int64)
     np.cumsum(np.bincount(nodes, minlength=count), out=starts[1:])
-    position = _breadth_first(count, starts, others[np.argsort(nodes, kind="stable")])
+    by_node = np.argsort(nodes, kind="stable")
+    del nodes
+    others = np.concatenate([right, left]).astype(np.int32)[by_node]
+    del by_node
+    position = _breadth_first(count, starts, others)
+    del others
     a, b = position[left], position[right]
     return np.argsort(np.minimum(a, b) * count + np.maximum(a, b), kind="stable")
 
