@@ -359,7 +359,7 @@ def confirm_pairs(
     more than VIEW_CAP of them. The measures come out a block at a time, in the pairs' order, for the caller to keep
     as compactly as it likes."""
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
-    pending = np.bincount(np.concatenate([left, right]).astype(np.int64), minlength=len(paths))
+    pending = np.bincount(left, minlength=len(paths)) + np.bincount(right, minlength=len(paths))
     views: OrderedDict[int, View | None] = OrderedDict()
     loaded_before = np.zeros(len(paths), bool)
 

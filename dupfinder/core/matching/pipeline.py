@@ -80,19 +80,25 @@ def matched_pairs(
     skip = found.identical.copy()
     skip |= plain & (found.distance_bits <= HASH_ACCEPT_BITS) & sure
     measure_rows = np.flatnonzero(~skip)
+    del plain, sure, skip
     figures = _Figures.for_pairs(count)
     files = [im.file for im in images]
     left, right = found.left[measure_rows], found.right[measure_rows]
     turns = found.turn[measure_rows]
     framed = found.route[measure_rows] != Route.WINDOW
     todo = _recall(store, files, left, right, turns, framed, measure_rows, figures) if store is not None else None
-    todo = np.arange(len(measure_rows)) if todo is None else todo
-    needed = np.unique(np.concatenate([left[todo], right[todo]]))
+    known = 0 if todo is None else len(measure_rows) - len(todo)
+    if todo is not None:  # only what is still to measure, from here on
+        measure_rows, left, right, turns, framed = (a[todo] for a in (measure_rows, left, right, turns, framed))
+    del todo
+    needed = np.unique(np.concatenate([left, right]))
     if len(needed) > EXACT_MAX_IMAGES:  # at dataset scale, in an order that holds few views at once
         from dupfinder.core.matching.view_order import breadth_first_order
 
-        todo = todo[breadth_first_order(left[todo], right[todo], len(images))]
-    meter = ProgressMeter(ScanStage.CONFIRMING, len(needed) + len(todo), progress)
+        order = breadth_first_order(left, right, len(images))
+        measure_rows, left, right, turns, framed = (a[order] for a in (measure_rows, left, right, turns, framed))
+        del order
+    meter = ProgressMeter(ScanStage.CONFIRMING, len(needed) + len(left), progress)
 
     def tick(done: int) -> None:
         if cancel is not None:
@@ -100,11 +106,10 @@ def matched_pairs(
         meter.advance(done)
 
     fresh = confirm_pairs(
-        [im.path for im in images], left[todo], right[todo], turns[todo], framed[todo],
-        workers=workers or _cores(), tick=tick, stash=stash,
-    )  # fmt: skip
+        [im.path for im in images], left, right, turns, framed, workers=workers or _cores(), tick=tick, stash=stash
+    )
     remember: list[tuple[bytes, MeasureRow]] = []
-    for k, m in zip(todo.tolist(), fresh, strict=True):
+    for k, m in enumerate(fresh):
         figures.put(int(measure_rows[k]), m)
         if store is not None and m.verdict != Verdict.HASH_ONLY:
             a, b = int(left[k]), int(right[k])
@@ -123,8 +128,8 @@ def matched_pairs(
         searched - started,
         len(needed),
         kept,
-        len(todo),
-        len(measure_rows) - len(todo),
+        len(left),
+        known,
         time.perf_counter() - searched,
     )
     log.debug("%d candidate pairs: %s", count, np.bincount(figures.verdict, minlength=6).tolist())
