@@ -91,7 +91,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, required=True, help="the files (made there once, then reused)")
     parser.add_argument("--source", type=Path, action="append", help="a checkout to run (repeatable)")
     args = parser.parse_args()
-    sources = args.source or [Path(__file__).resolve().parents[2]]
+    sources = [s.resolve() for s in args.source or [Path(__file__).parents[2]]]  # the child runs elsewhere
     cache = args.dir.with_name(args.dir.name + ".cache.sqlite3")
     done = args.dir.with_name(args.dir.name + ".complete")
     label = f"{args.files} {args.kind}"
