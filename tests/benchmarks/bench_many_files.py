@@ -101,6 +101,12 @@ def run_cli(source: Path, folder: Path, cache: Path) -> dict:
             "groups": groups.group(1) if groups else "?", "rc": os.waitstatus_to_exitcode(status)}  # fmt: skip
 
 
+def phase_spans(run: dict) -> str:
+    """run_cli's phase start times as "phase N s" spans, in the order they began."""
+    marks = [*sorted(run["phases"].items(), key=lambda kv: kv[1]), ("end", run["wall"])]
+    return ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in itertools.pairwise(marks))
+
+
 def fd_leak_check(folder: Path) -> bool:
     from dupfinder.core.options import ScanOptions
     from dupfinder.core.scanner import run_scan
@@ -130,12 +136,9 @@ def main() -> int:
         cache = Path(temp) / "cache.sqlite3"
         for label in ("cold", "warm"):
             run = run_cli(args.source, args.dir, cache)
-            phases = run["phases"]
-            marks = [*sorted(phases.items(), key=lambda kv: kv[1]), ("end", run["wall"])]
-            spans = ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in itertools.pairwise(marks))
             print(f"{label}: wall {run['wall']:.1f} s ({args.files / run['wall']:,.0f} images/s), "
                   f"peak RSS {run['rss_mb']:.0f} MB, {run['groups']} groups, rc {run['rc']}", flush=True)  # fmt: skip
-            print(f"  phases: {spans}", flush=True)
+            print(f"  phases: {phase_spans(run)}", flush=True)
             print("  " + " | ".join(run["summary"]), flush=True)
     return 0 if args.skip_fd_check or fd_leak_check(args.dir) else 1
 

@@ -17,7 +17,6 @@ second measure finds no picture in the files (they are not pictures): its bookke
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import shutil
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_many_files import run_cli
+from bench_many_files import phase_spans, run_cli
 from bench_pair_search import KINDS, generate
 
 BYTE_COPY_SHARE = 0.05  # of the near-copies
@@ -106,12 +105,9 @@ def main() -> int:
             copy = Path(temp) / "cache.sqlite3"
             shutil.copyfile(cache, copy)
             run = run_cli(source, args.dir, copy)
-        phases = run["phases"]
-        marks = [*sorted(phases.items(), key=lambda kv: kv[1]), ("end", run["wall"])]
-        spans = ", ".join(f"{a} {t1 - t0:.1f} s" for (a, t0), (_, t1) in itertools.pairwise(marks))
         print(f"{source}: wall {run['wall']:.1f} s, peak RSS {run['rss_mb']:,.0f} MB, {run['groups']} groups, "
               f"rc {run['rc']}; load average after {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
-        print(f"  phases: {spans}", flush=True)
+        print(f"  phases: {phase_spans(run)}", flush=True)
         print("  " + " | ".join(run["summary"]), flush=True)
     return 0
 

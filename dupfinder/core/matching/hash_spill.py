@@ -101,11 +101,11 @@ class HashSpill:
     def _read_rows(self, rows: np.ndarray) -> np.ndarray:
         """Rows in increasing order: one read of their span when they are dense in it, else one read each."""
         first, last = int(rows[0]), int(rows[-1])
-        buffer = bytearray()
         if (last - first + 1) <= 4 * len(rows) and not self._in_memory:
             span = self._pread((last - first + 1) * ROW_BYTES, first * ROW_BYTES)
             table = np.frombuffer(span, ">u8").reshape(-1, ROW_BYTES // 8)
             return table[rows - first].astype(np.uint64)
+        buffer = bytearray()
         for row in rows.tolist():
             buffer += self._in_memory.get(row) or self._pread(ROW_BYTES, row * ROW_BYTES)
         return np.frombuffer(buffer, ">u8").reshape(len(rows), ROW_BYTES // 8).astype(np.uint64)
