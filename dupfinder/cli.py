@@ -296,7 +296,7 @@ def report_targets(args: argparse.Namespace) -> dict[str, ReportTarget]:
 def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, marks, *, threshold, preset) -> bool:
     """Write each requested output; a failure is reported on stderr (the results are still printed). True if all
     were written."""
-    scanned = {image.file.identity for image in result.images}
+    scanned = result.images.files.identities()
     ok = True
     for name, target in targets.items():
         option = "--" + name.replace("_", "-")
@@ -307,7 +307,7 @@ def write_reports(targets: dict[str, ReportTarget], result: ScanResult, groups, 
             content = report.csv_text(result, groups, marks)
         else:
             chosen = [i for i in range(len(result.images)) if (i in marks) == (name == "drop_list")]
-            content, left_out = report.path_list_bytes(result.images[i].path for i in chosen)
+            content, left_out = report.path_list_bytes(result.images.path(i) for i in chosen)
             if left_out:
                 message = ngettext(
                     "{option}: {n} name contains a line break and was left out",

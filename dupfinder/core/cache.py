@@ -239,10 +239,11 @@ class FingerprintCache:
                 self._db.close()
                 self._db = None
 
-    def lookup(self, entries: Sequence[FileEntry], spill: HashSpill | None = None) -> dict[int, Fingerprint]:
-        """Index into `entries` -> cached fingerprint, for the entries whose file is unchanged. With a `spill`, the
-        turned and window hashes go there (by index into entries) and the fingerprints returned hold none."""
-        out: dict[int, Fingerprint] = {}
+    def lookup(self, entries: Sequence[FileEntry], spill: HashSpill | None = None, into=None) -> dict[int, Fingerprint]:
+        """Index into `entries` -> cached fingerprint, for the entries whose file is unchanged, in a new dict or
+        written `into` a mapping (image_table.FingerprintColumns). With a `spill`, the turned and window hashes go
+        there (by index into entries) and the fingerprints returned hold none."""
+        out = {} if into is None else into
         for i, values in self._fetch("fingerprints", _FP_VALUES, entries):
             if spill is None:
                 fp = _fingerprint_from(*values)

@@ -33,6 +33,7 @@ import numpy as np
 
 from dupfinder.core import selection
 from dupfinder.core.hamming import pairs_between, pairs_within, to_words, work_units
+from dupfinder.core.image_table import ImageTable
 from dupfinder.core.models import Group, Hashes, ImageRecord, Member, Pairs, Route, ScanResult, Verdict
 from dupfinder.core.options import HashKind, similarity_percent
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -103,11 +104,12 @@ def pairs_for_images(
     cancel: CancelToken | None = None,
 ) -> Pairs:
     """The pairs a scan stores: by `hash_kind`'s parts, and with mirrored/turned matches when asked."""
-    part_hashes = [[getattr(im.fingerprint, part) for im in images] for part in hash_kind.parts]
-    digests = [image.digest for image in images]
+    images = ImageTable.of(images)
+    part_hashes = [images.column(part).tolist() for part in hash_kind.parts]
+    digests = images.digests
     if not match_turned:
         return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
-    tables = [Hashes.table([getattr(im.fingerprint, f"turned_{part}") for im in images]) for part in hash_kind.parts]
+    tables = [Hashes.table(images.hashes(f"turned_{part}")) for part in hash_kind.parts]
     if any(table is None for table in tables):  # no image has them
         return pairs_for_parts(part_hashes, digests, max_distance_bits, progress=progress, cancel=cancel)
     # an image without them (cached before they existed) gets all ones, which no upright hash comes near

@@ -10,9 +10,12 @@ import dataclasses
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from dupfinder.core.image_table import ImageTable
 
 
 class ProblemKind(enum.Enum):
@@ -301,7 +304,7 @@ class ScanResult:
 
     roots: tuple[str, ...]
     protected_roots: tuple[str, ...]
-    images: tuple[ImageRecord, ...]
+    images: ImageTable  # given as any sequence of ImageRecords, kept as an ImageTable (core.image_table)
     problems: tuple[Problem, ...]
     pairs: Pairs
     hash_name: str  # the fingerprint the pairs were computed with (see options.HashKind)
@@ -313,3 +316,8 @@ class ScanResult:
     # Values derived from the images on first use (grouping.regroup's ranks and sizes), so that a slider move does
     # not recompute them; never passed in, copied by dataclasses.replace or compared.
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from dupfinder.core.image_table import ImageTable
+
+        object.__setattr__(self, "images", ImageTable.of(self.images))

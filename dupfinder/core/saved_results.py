@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupfinder import __version__
+from dupfinder.core.image_table import ImageTable
 from dupfinder.core.models import (
     FileEntry,
     Fingerprint,
@@ -148,7 +149,7 @@ def save(
     identity = _identity(target)
     data = to_json_dict(result, threshold_bits=threshold_bits, marks=marks, preset=preset)
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))  # ASCII: odd file names round-trip exactly
-    scanned = {im.file.identity for im in result.images}
+    scanned = result.images.files.identities()
     folder = os.path.dirname(target)
     fd, temp = tempfile.mkstemp(prefix=".dupfinder-results-", suffix=".tmp", dir=folder)
     try:
@@ -269,8 +270,7 @@ def file_states(images: Sequence[ImageRecord]) -> dict[int, str]:
     """image -> CHANGED or MISSING for every image whose file is no longer what was saved (by lstat: identity, size,
     mtime, ctime; the trash step also re-hashes files that have a digest)."""
     out: dict[int, str] = {}
-    for i, image in enumerate(images):
-        entry = image.file
+    for i, entry in enumerate(ImageTable.of(images).files):
         try:
             st = os.lstat(entry.path)
         except FileNotFoundError:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Sequence
+
+import numpy as np
 
 from dupfinder.core.cache import FingerprintCache
 from dupfinder.core.decode import DECODER_VERSIONS
@@ -20,16 +21,18 @@ from dupfinder.core.discovery import discover
 from dupfinder.core.fingerprint import FINGERPRINT_RECIPE, digest_files, fingerprint_files
 from dupfinder.core.grouping import pairs_for_images
 from dupfinder.core.ignore import drop_ignored
+from dupfinder.core.image_table import DigestColumn, FileTable, FingerprintColumns, ImageTable
 from dupfinder.core.matching.hash_spill import HashSpill
 from dupfinder.core.matching.pipeline import matched_pairs
 from dupfinder.core.matching.stash import ViewStash
-from dupfinder.core.models import FileEntry, Fingerprint, ImageRecord, Problem, ProblemKind, ScanResult, ScanStats
+from dupfinder.core.models import FileEntry, Fingerprint, Problem, ProblemKind, ScanResult, ScanStats
 from dupfinder.core.options import ScanOptions
 from dupfinder.core.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
 CACHE_BATCH = 256  # fingerprints per cache transaction: a killed scan loses at most this many
+DIGEST_LOOKUP_ROWS = 50_000  # files whose digest is looked up at once (the answers are bytes objects until kept)
 # Problems that follow from the file's bytes and the decoder alone; timeouts, permissions and I/O errors may pass.
 LASTING_FAILURES = frozenset(
     {ProblemKind.EMPTY, ProblemKind.NOT_AN_IMAGE, ProblemKind.UNSUPPORTED, ProblemKind.CORRUPT, ProblemKind.TOO_LARGE}
@@ -41,8 +44,8 @@ class _NoCache:
 
     warnings: tuple[str, ...] = ()
 
-    def lookup(self, entries: Sequence[FileEntry], spill=None) -> dict[int, Fingerprint]:
-        return {}
+    def lookup(self, entries: Sequence[FileEntry], spill=None, into=None) -> dict[int, Fingerprint]:
+        return {} if into is None else into
 
     def store(self, items) -> None:
         pass
@@ -73,17 +76,19 @@ def run_scan(
     computed until then are already in the cache, so the next scan resumes where this one stopped."""
     started = time.monotonic()
     cancel = cancel or CancelToken()
-    entries, problems = discover(options, progress=progress, cancel=cancel)
+    found, problems = discover(options, progress=progress, cancel=cancel)
+    entries = FileTable.of(found)  # a million FileEntry objects take ~330 MB, their columns ~90 MB
+    del found
     cache = FingerprintCache(options.cache_path, FINGERPRINT_RECIPE) if options.use_cache else _NoCache()
     stash = _view_stash(options, cache)
     # The matching's turned and window hashes wait on disk for the candidate search (matching.hash_spill).
     spill = HashSpill(len(entries), _scratch_folder(cache)) if options.confirm else None
     try:
-        fingerprints = cache.lookup(entries, spill)
+        fingerprints = cache.lookup(entries, spill, into=FingerprintColumns(len(entries)))
         from_cache = len(fingerprints)
         decoded = _fingerprint_missing(entries, fingerprints, problems, cache, options, stash, spill, progress, cancel)
-        indices = sorted(fingerprints)
-        images = tuple(ImageRecord(entries[i], fingerprints[i]) for i in indices)
+        indices = fingerprints.rows()
+        images = fingerprints.images(entries)
         del fingerprints
         images = _with_digests(images, cache, options, progress, cancel)
         if spill is not None:  # candidates, then the second measure (matching/), remembered by a cache that can
@@ -161,28 +166,30 @@ def _fingerprint_missing(entries, fingerprints, problems, cache, options, stash,
     """Decode what the cache did not know (fingerprint or lasting failure), storing results in batches (flushed on
     cancel too), with the thumbnails those decodes made (core.thumbnail) when there is a cache to keep them; with a
     `spill`, the fingerprints kept hold no turned and window hashes (the spill has them)."""
-    unknown = [i for i in range(len(entries)) if i not in fingerprints]
-    failed = cache.lookup_failures([entries[i] for i in unknown], DECODER_VERSIONS)
+    unknown = fingerprints.missing().tolist()
+    failed = cache.lookup_failures(entries.take(unknown), DECODER_VERSIONS)
     problems.extend(failed.values())
     todo = [i for k, i in enumerate(unknown) if k not in failed]
+    del unknown, failed
+    wanted = entries.take(todo)
     batch: list[tuple[FileEntry, Fingerprint]] = []
     failures: list[tuple[FileEntry, Problem]] = []
     made: dict[str, bytes] | None = {} if isinstance(cache, FingerprintCache) and cache.enabled else None
     thumbnails: list[tuple[FileEntry, bytes]] = []
     try:
         for k, result in _fingerprinter(options, stash, made)(
-            [entries[i] for i in todo], timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
+            wanted, timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
         ):
-            i = todo[k]
+            i, entry = todo[k], wanted[k]
             if isinstance(result, Problem):
                 problems.append(result)
                 if result.kind in LASTING_FAILURES:
-                    failures.append((entries[i], result))
+                    failures.append((entry, result))
                 continue
             fingerprints[i] = spill.lean(i, result) if spill is not None else result
-            batch.append((entries[i], result))
-            if made is not None and (thumbnail := made.pop(entries[i].path, None)) is not None:
-                thumbnails.append((entries[i], thumbnail))
+            batch.append((entry, result))
+            if made is not None and (thumbnail := made.pop(entry.path, None)) is not None:
+                thumbnails.append((entry, thumbnail))
             if len(batch) >= CACHE_BATCH:
                 _store(cache, batch, thumbnails)
                 batch, thumbnails = [], []
@@ -198,32 +205,33 @@ def _store(cache, fingerprints: list[tuple[FileEntry, Fingerprint]], thumbnails:
         cache.store_thumbnails(thumbnails)
 
 
-def _with_digests(images, cache, options, progress, cancel) -> tuple[ImageRecord, ...]:
-    """Content digests, only for images that share their size with another image (only those can be identical)."""
-    by_size: dict[int, list[int]] = defaultdict(list)
-    for i, image in enumerate(images):
-        by_size[image.file.size_bytes].append(i)
-    candidates = [i for group in by_size.values() if len(group) > 1 for i in group]
-    if not candidates:
+def _with_digests(images: ImageTable, cache, options, progress, cancel) -> ImageTable:
+    """Content digests, only for images that share their size with another image (only those can be identical):
+    looked up DIGEST_LOOKUP_ROWS files at a time, the missing ones read and stored CACHE_BATCH at a time."""
+    _, size_of, count = np.unique(images.files.column("size_bytes"), return_inverse=True, return_counts=True)
+    candidates = np.flatnonzero(count[size_of] > 1)
+    if not len(candidates):
         return images
-    known = cache.lookup_digests([images[i].file for i in candidates])
-    digests = {candidates[k]: d for k, d in known.items()}
-    todo = [i for i in candidates if i not in digests]
+    digests = DigestColumn(len(images))
+    for start in range(0, len(candidates), DIGEST_LOOKUP_ROWS):
+        rows = candidates[start : start + DIGEST_LOOKUP_ROWS]
+        for k, digest in cache.lookup_digests(images.files.take(rows)).items():
+            digests[int(rows[k])] = digest
+    todo = candidates[~digests.present[candidates]]
+    files = images.files.take(todo)
     computed = []
     try:
         for k, result in digest_files(
-            [images[i].file for i in todo],
-            workers=options.workers,
-            timeout_s=options.decode_timeout_s,
-            progress=progress,
-            cancel=cancel,
+            files, workers=options.workers, timeout_s=options.decode_timeout_s, progress=progress, cancel=cancel
         ):
-            image = images[todo[k]]
             if isinstance(result, Problem):  # readable a moment ago; without a digest it is simply not byte-compared
-                log.warning("no content digest for %s: %s", image.path, result.reason)
+                log.warning("no content digest for %s: %s", files.paths[k], result.reason)
                 continue
-            digests[todo[k]] = result
-            computed.append((image.file, result))
+            digests[int(todo[k])] = result
+            computed.append((files[k], result))
+            if len(computed) >= CACHE_BATCH:
+                cache.store_digests(computed)
+                computed = []
     finally:
         cache.store_digests(computed)
-    return tuple(ImageRecord(im.file, im.fingerprint, digests.get(i)) for i, im in enumerate(images))
+    return images.with_digests(digests)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dupfinder.core.image_table import ImageTable
 from dupfinder.core.models import Group, ImageRecord, ScanResult
 
 FORMAT_QUALITY = {  # lower is better
@@ -70,21 +71,19 @@ class ImageFacts:
 
     @classmethod
     def of(cls, images: Sequence[ImageRecord]) -> ImageFacts:
-        count = len(images)
-        files = [image.file for image in images]
-        fingerprints = [image.fingerprint for image in images]
-        paths = [f.path for f in files]
+        table = ImageTable.of(images)
+        count, files = len(table), table.files
+        paths = list(table.paths)
         path_order = np.empty(count, np.int64)
         path_order[sorted(range(count), key=paths.__getitem__)] = np.arange(count)
-        size = np.fromiter((f.size_bytes for f in files), np.int64, count)
-        width = np.fromiter((fp.width for fp in fingerprints), np.int64, count)
-        height = np.fromiter((fp.height for fp in fingerprints), np.int64, count)
+        size = files.column("size_bytes").astype(np.int64)
+        width, height = (table.column(name).astype(np.int64) for name in ("width", "height"))
+        format_quality = [FORMAT_QUALITY.get(name.upper(), UNKNOWN_FORMAT_QUALITY) for name in table.format_names]
         keys = (  # np.lexsort: the last key is the primary one
             path_order,
             np.fromiter(map(len, paths), np.int64, count),
-            np.fromiter((f.mtime_ns for f in files), np.int64, count),
-            np.fromiter((FORMAT_QUALITY.get(fp.format.upper(), UNKNOWN_FORMAT_QUALITY) for fp in fingerprints),
-                        np.int64, count),
+            files.column("mtime_ns").astype(np.int64),
+            np.array(format_quality, np.int64)[table.column("format")],
             -size,
             -(width * height),
         )  # fmt: skip
@@ -94,9 +93,9 @@ class ImageFacts:
         ratios, shape = np.unique(ratio, return_inverse=True)
         standard = np.array(STANDARD_RATIOS)
         off_standard = (np.abs(ratios[:, None] - standard) / standard).min(axis=1)[shape]
-        protected = np.fromiter((f.protected for f in files), bool, count)
-        dev = np.fromiter((f.dev for f in files), np.uint64, count)
-        ino = np.fromiter((f.ino for f in files), np.uint64, count)
+        del paths
+        protected = files.column("protected").astype(bool)
+        dev, ino = (files.column(name).astype(np.uint64) for name in ("dev", "ino"))
         by_file = np.lexsort((ino, dev))
         dev, ino = dev[by_file], ino[by_file]
         new = np.ones(count, bool)  # the first path to each real file, in (dev, ino) order

@@ -48,4 +48,4 @@ def write_export(
             result, groups, marked, threshold_bits=distance_bits, preset=preset.value if preset else None
         )
         text = report.json_text(data)
-    write_report(target, text, {image.file.identity for image in result.images})
+    write_report(target, text, result.images.files.identities())

@@ -28,6 +28,7 @@ import numpy as np
 from dupfinder.core.fingerprint import TURNS
 from dupfinder.core.grouping import find_pairs, pairs_for_parts
 from dupfinder.core.hamming import pairs_between
+from dupfinder.core.image_table import ImageTable
 from dupfinder.core.matching.windows import CROP_WINDOWS, WINDOWS
 from dupfinder.core.models import Hashes, ImageRecord, Route
 from dupfinder.core.progress import CancelToken, ProgressCallback, ProgressMeter, ScanStage
@@ -77,16 +78,16 @@ class ExtraHashes(Protocol):
 class RecordHashes:
     """ExtraHashes from the images' own fingerprints."""
 
-    images: Sequence[ImageRecord]
+    images: ImageTable
 
     def turned(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        chosen = [self.images[i].fingerprint for i in rows.tolist()]
+        chosen = [self.images.fingerprint(i) for i in rows.tolist()]
         p, present = _stacked([fp.turned_phash for fp in chosen], len(TURNS))
         d, _ = _stacked([fp.turned_dhash for fp in chosen], len(TURNS))
         return p, d, present
 
     def windows(self, rows: np.ndarray, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        chosen = [self.images[i].fingerprint for i in rows.tolist()]
+        chosen = [self.images.fingerprint(i) for i in rows.tolist()]
         p, present = _stacked([fp.window_phash for fp in chosen], len(WINDOWS))
         d, _ = _stacked([fp.window_dhash for fp in chosen], len(WINDOWS))
         return p[:, columns], d[:, columns], present
@@ -117,6 +118,7 @@ def find_candidates(
     turned and window hashes read from `extra` (by default from the images' fingerprints).
 
     Exact up to EXACT_MAX_IMAGES images; past it from bucket tables (scaled_candidates.py)."""
+    images = ImageTable.of(images)
     count = len(images)
     extra = extra if extra is not None else RecordHashes(images)
     if count > EXACT_MAX_IMAGES:
@@ -134,16 +136,13 @@ def find_candidates(
 
         radii = Radii(max_distance_bits, turned_radius_bits, window_radius_bits, PARTIAL_RADIUS_BITS,
                       PARTIAL_DHASH_BITS, CROP_UPSCALE)  # fmt: skip
-        routes = scaled_routes(
-            image_hashes(images, extra), [im.digest for im in images], radii, len(TURNS), advance, set_total
-        )
+        routes = scaled_routes(image_hashes(images, extra), images.digests, radii, len(TURNS), advance, set_total)
         meter.finish()
         return merge_rows(routes, count, plain_preferred_bits)
-    phash = np.array([im.fingerprint.phash for im in images], dtype=np.uint64)
-    dhash = np.array([im.fingerprint.dhash for im in images], dtype=np.uint64)
+    phash, dhash = (np.ascontiguousarray(images.column(name)) for name in ("phash", "dhash"))
     plain = pairs_for_parts(
         [phash.tolist(), dhash.tolist()],
-        [im.digest for im in images],
+        images.digests,
         max_distance_bits,
         progress=progress,
         cancel=cancel,
@@ -172,8 +171,7 @@ def find_candidates(
             WINDOW_DHASH_BITS, tick,
         )  # fmt: skip
         boxes = np.array(WINDOWS)[window]
-        width = np.array([im.fingerprint.width for im in images], np.float64)
-        height = np.array([im.fingerprint.height for im in images], np.float64)
+        width, height = (images.column(name).astype(np.float64) for name in ("width", "height"))
         fits = (width[other] <= width[owner] * (boxes[:, 2] - boxes[:, 0]) * CROP_UPSCALE + 2) & (
             height[other] <= height[owner] * (boxes[:, 3] - boxes[:, 1]) * CROP_UPSCALE + 2
         )
@@ -204,17 +202,17 @@ def _partial(window_p: np.ndarray, window_d: np.ndarray, cancel: CancelToken | N
                      np.zeros(n, np.uint8), np.concatenate(windows), np.ones(n, bool))  # fmt: skip
 
 
-def image_hashes(images: Sequence[ImageRecord], extra: ExtraHashes):
+def image_hashes(images: ImageTable, extra: ExtraHashes):
     """scaled_candidates' view of the images (a RouteHashes): turned and window hashes read for the rows asked,
     zeros for an image without them (it is then a candidate only of others without them: the second measure
     decides)."""
     from dupfinder.core.matching.scaled_candidates import RouteHashes
 
     return RouteHashes(
-        np.array([im.fingerprint.phash for im in images], np.uint64),
-        np.array([im.fingerprint.dhash for im in images], np.uint64),
-        np.array([im.fingerprint.width for im in images], np.float64),
-        np.array([im.fingerprint.height for im in images], np.float64),
+        np.ascontiguousarray(images.column("phash")),
+        np.ascontiguousarray(images.column("dhash")),
+        images.column("width").astype(np.float64),
+        images.column("height").astype(np.float64),
         lambda rows: extra.turned(rows)[:2],
         lambda rows, columns: extra.windows(rows, columns)[:2],
     )
@@ -232,7 +230,7 @@ def _masked(p: np.ndarray, d: np.ndarray, present: np.ndarray):
 
 def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
     """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a masked row."""
-    return Hashes.table([getattr(im.fingerprint, name) for im in images])
+    return Hashes.table(ImageTable.of(images).hashes(name))
 
 
 def _search(query_p, query_d, phash, dhash, radius, dhash_radius, tick):

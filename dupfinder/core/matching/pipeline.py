@@ -16,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from dupfinder.core.image_table import ImageTable
 from dupfinder.core.matching.candidates import EXACT_MAX_IMAGES, Candidates, ExtraHashes, find_candidates
 from dupfinder.core.matching.confirm import Measure, confirm_pairs
 from dupfinder.core.matching.stash import ViewStash
@@ -55,6 +56,7 @@ def matched_pairs(
     (matching.stash), so that the pictures this scan decoded are not decoded again. `extra`: where the turned and
     window hashes are, when the images' fingerprints hold none (matching.hash_spill)."""
     started = time.perf_counter()
+    images = ImageTable.of(images)
     found = find_candidates(
         images,
         max_distance_bits,
@@ -64,7 +66,7 @@ def matched_pairs(
         cancel=cancel,
     )
     searched = time.perf_counter()
-    detail = np.array([-1.0 if im.fingerprint.detail is None else im.fingerprint.detail for im in images])
+    detail = np.nan_to_num(images.column("detail"), nan=-1.0)
     # Plain pairs past the confirmation radius, found by no other route, are measured only up to MEASURE_PLAIN_BITS
     # and between pictures with detail (their hashes mean something); the rest are left out: nothing would group them.
     far = (found.route == Route.PLAIN) & (found.distance_bits > CONFIRM_PLAIN_BITS) & ~found.identical
@@ -82,7 +84,7 @@ def matched_pairs(
     measure_rows = np.flatnonzero(~skip)
     del plain, sure, skip
     figures = _Figures.for_pairs(count)
-    files = [im.file for im in images]
+    files = images.files
     left, right = found.left[measure_rows], found.right[measure_rows]
     turns = found.turn[measure_rows]
     framed = found.route[measure_rows] != Route.WINDOW
@@ -105,9 +107,7 @@ def matched_pairs(
             cancel.raise_if_cancelled()
         meter.advance(done)
 
-    fresh = confirm_pairs(
-        [im.path for im in images], left, right, turns, framed, workers=workers or _cores(), tick=tick, stash=stash
-    )
+    fresh = confirm_pairs(images.paths, left, right, turns, framed, workers=workers or _cores(), tick=tick, stash=stash)
     remember: list[tuple[bytes, MeasureRow]] = []
     for k, m in enumerate(fresh):
         figures.put(int(measure_rows[k]), m)
@@ -119,7 +119,7 @@ def matched_pairs(
                 remember = []
     if store is not None and remember:
         store.store_measures(remember)
-    kept = sum(images[i].path in stash for i in needed.tolist()) if stash is not None else 0
+    kept = sum(images.path(i) in stash for i in needed.tolist()) if stash is not None else 0
     meter.finish()
     log.info(
         "matching: %d candidate pairs in %.2f s; %d pictures (%d kept from fingerprinting) and %d pairs measured"
