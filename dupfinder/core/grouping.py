@@ -201,6 +201,7 @@ SAME_FRAME_SHARE = 0.97  # tighter thresholds take confirmed pairs only when eac
 # only when CONFIRMED: matched points in one geometry. Pixels that agree as framed, or no evidence, are not enough
 # that far (measured: distinct smooth phone photos 13-16 bits apart agree as framed).
 FAR_PLAIN_BITS = 12
+TWIN_BLOCK_ROWS = 2_000_000  # (asked pair, twin) rows _near_a_twin checks at once
 
 
 def usable_pairs(pairs: Pairs, max_distance_bits: int) -> np.ndarray:
@@ -256,21 +257,36 @@ def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.nda
     twin_other = twin_other[np.argsort(twin_of)]  # grouped by image, in any order within
     starts = np.concatenate([[0], np.cumsum(np.bincount(twin_of, minlength=count))])
     for mine, other in ((pairs.left, pairs.right), (pairs.right, pairs.left)):
-        ask = rows[has_near[other[rows]]]
-        a, b = mine[ask].astype(np.int64), other[ask].astype(np.int64)
-        twins = starts[a + 1] - starts[a]
-        which = np.repeat(np.arange(len(ask)), twins)
-        offset = np.arange(int(twins.sum())) - np.repeat(np.cumsum(twins) - twins, twins)
-        keys = _pair_keys(twin_other[starts[a][which] + offset], b[which], count)
-        at = np.minimum(np.searchsorted(near_keys, keys), len(near_keys) - 1)
-        hit = near_keys[at] == keys
-        found[ask[which[hit]]] = True
+        every_ask = rows[has_near[other[rows]]]
+        every_twins = np.diff(starts)[mine[every_ask]]
+        # (asked pair, twin) rows at most TWIN_BLOCK_ROWS at a time: an image with thousands of byte copies
+        # would otherwise make a few hundred million of them at once
+        block = np.cumsum(every_twins) // TWIN_BLOCK_ROWS
+        for first, last in _runs(block):
+            ask, twins = every_ask[first:last], every_twins[first:last]
+            a, b = mine[ask].astype(np.int64), other[ask]
+            which = np.repeat(np.arange(len(ask)), twins)
+            offset = np.arange(int(twins.sum())) - np.repeat(np.cumsum(twins) - twins, twins)
+            keys = _pair_keys(twin_other[starts[a][which] + offset], b[which], count)
+            at = np.minimum(np.searchsorted(near_keys, keys), len(near_keys) - 1)
+            hit = near_keys[at] == keys
+            found[ask[which[hit]]] = True
     return found
 
 
+def _runs(block: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(first, last) bounds of the runs of equal values of a sorted array."""
+    edges = np.flatnonzero(np.diff(block)) + 1
+    bounds = [0, *edges.tolist(), len(block)]
+    return itertools.pairwise(bounds) if len(block) else iter(())
+
+
 def _pair_keys(a: np.ndarray, b: np.ndarray, count: int) -> np.ndarray:
-    a, b = a.astype(np.int64), b.astype(np.int64)
-    return np.minimum(a, b) * count + np.maximum(a, b)
+    """One int64 per unordered pair, built in place (at ten million pairs each temporary is 80 MB)."""
+    keys = np.minimum(a, b).astype(np.int64)
+    keys *= count
+    keys += np.maximum(a, b)
+    return keys
 
 
 def pair_row(pairs: Pairs, a: int, b: int) -> int:

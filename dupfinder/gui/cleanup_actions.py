@@ -91,8 +91,8 @@ class CleanupActionsMixin:
         moved = {item.image for item in trash_report.moved}
         self._gone |= moved
         for image in moved:
-            self.thumbs.forget(self.result.images[image].path)
-            self.previews.forget(self.result.images[image].path)
+            self.thumbs.forget(self.result.images.path(image))
+            self.previews.forget(self.result.images.path(image))
         self.marks.discard_all(moved)
         row = self._current_row()
 
@@ -123,7 +123,7 @@ class CleanupActionsMixin:
         self.statusBar().showMessage(core_message(undo_report.message), 15000)
         if self.result is not None and undo_report.restored:
             restored = set(undo_report.restored)
-            self._gone = {i for i in self._gone if self.result.images[i].path not in restored}
+            self._gone = {i for i in self._gone if self.result.images.path(i) not in restored}
             self._apply_threshold()
         box = open_undo_trouble(self, undo_report)
         if box is not None:

@@ -161,13 +161,13 @@ class GroupsModel(QAbstractListModel):
             photos = self.tr("%Ln photo(s)", "", f.photos)
             return f"{photos} · {human_bytes(f.reclaimable_bytes)} · {similarity}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(images[m.image].path for m in self.group(row).members)
+            return "\n".join(images.path(m.image) for m in self.group(row).members)
         if role == GroupRole:
             return self.group(row)
         if role == FactsRole:
             return self.facts(row)
         if role == ThumbPathsRole:
-            return [images[m.image].path for m in self.group(row).members[:STRIP_LENGTH]]
+            return [images.path(m.image) for m in self.group(row).members[:STRIP_LENGTH]]
         return None
 
     # --- changing ------------------------------------------------------------------------------------------

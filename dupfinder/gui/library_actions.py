@@ -92,7 +92,7 @@ class LibraryActionsMixin:
         menu.addAction(LibraryActions.tr("Not a duplicate of the others (N)"), lambda: self.not_duplicate(image))
         menu.addAction(LibraryActions.tr("None of this group are duplicates"), self.group_not_duplicates)
         menu.addAction(
-            LibraryActions.tr("Find copies of this photo…"), lambda: self.find_copies(self.result.images[image].path)
+            LibraryActions.tr("Find copies of this photo…"), lambda: self.find_copies(self.result.images.path(image))
         )
 
     # -- exclusions ----------------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ class LibraryActionsMixin:
             QMessageBox.critical(self, LibraryActions.tr("Cannot open results"), str(exc))
             return False
         stale = [
-            Problem(saved.result.images[i].path, ProblemKind.MISSING if state == saved_results.MISSING
+            Problem(saved.result.images.path(i), ProblemKind.MISSING if state == saved_results.MISSING
                     else ProblemKind.UNREADABLE, stale_detail(state, saved.saved_at))
             for i, state in sorted(saved.stale.items())
         ]  # fmt: skip

@@ -360,7 +360,7 @@ class MainWindow(LibraryActionsMixin, ScanActionsMixin, CleanupActionsMixin, QMa
             return
         menu = photo_menu(
             self,
-            self.result.images[image].path,
+            self.result.images.path(image),
             marked=image in self.marks,
             protected=self.result.images[image].file.protected,
             show_large=lambda: self.open_large(image),

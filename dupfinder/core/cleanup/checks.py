@@ -54,7 +54,7 @@ class FreshLook:
         """The file's content digest now, or why it cannot be read."""
         if image not in self._digests:
             try:
-                self._digests[image] = content_digest(self.images[image].path)
+                self._digests[image] = content_digest(self.images.path(image))
             except OSError as exc:
                 self._digests[image] = f"cannot be read to check it: {exc.strerror or exc}"
         return self._digests[image]
@@ -63,7 +63,7 @@ class FreshLook:
         """The file's fingerprint now, or why it cannot be decoded."""
         if image not in self._fingerprints:
             try:
-                self._fingerprints[image] = fingerprint_file(self.images[image].path)
+                self._fingerprints[image] = fingerprint_file(self.images.path(image))
             except FingerprintError as exc:
                 self._fingerprints[image] = f"cannot be decoded to compare it afresh ({exc.kind.value})"
         return self._fingerprints[image]
@@ -164,6 +164,6 @@ class Survivors:
             else:
                 if unlike:
                     return f"no copy that stays is still alike to it: {unlike[0]}"
-                names = ", ".join(self.images[s].path for s in kept) or "none"
+                names = ", ".join(self.images.path(s) for s in kept) or "none"
                 return f"no other copy of this photo is still in place unchanged (kept: {names})"
         return None

@@ -55,10 +55,10 @@ def plan_cleanup(result: ScanResult, groups: Sequence[Group], marks: Collection[
             reason = "not in any duplicate group"
         elif i in keepers:
             reason = "it is the copy kept for its group"
-        elif images[i].file.protected or protection.in_protected_folder(images[i].path, protected_ids):
+        elif images[i].file.protected or protection.in_protected_folder(images.path(i), protected_ids):
             reason = "it is in a protected folder"
         if reason:
-            refused.append(NotTrashed(i, images[i].path, reason))
+            refused.append(NotTrashed(i, images.path(i), reason))
         else:
             candidates.append(i)
     chosen = set(candidates)
@@ -66,7 +66,7 @@ def plan_cleanup(result: ScanResult, groups: Sequence[Group], marks: Collection[
         g: tuple(dict.fromkeys(m for m in (group.keeper, *group.images) if m not in chosen))
         for g, group in enumerate(groups)
     }
-    kept_identity = {images[s].file.identity: images[s].path for kept in survivors.values() for s in kept}
+    kept_identity = {images[s].file.identity: images.path(s) for kept in survivors.values() for s in kept}
     to_trash: list[int] = []
     first_entry: dict[tuple[tuple[int, int], str], str] = {}
     for i in candidates:

@@ -134,7 +134,7 @@ def _clean(
             moving = stack.enter_context(mover.Mover() if folder is None else mover.FolderMover(folder))
         except OSError as exc:  # DIR cannot be made or opened (or is a symlink): nothing is attempted
             reason = f"not attempted: {exc.strerror or exc}"
-            tally.failed.extend(NotTrashed(i, result.images[i].path, reason) for i in plan.to_trash)
+            tally.failed.extend(NotTrashed(i, result.images.path(i), reason) for i in plan.to_trash)
             return tally.report(result.images, dry_run=False)
         status = "error"
         started = {"destination": folder} if folder is not None else {}
@@ -210,7 +210,7 @@ class _Tally:
     def not_attempted(self, to_trash: Sequence[int], images: Sequence[ImageRecord], exc: OSError) -> None:
         reason = f"not attempted: the action log cannot be written ({exc.strerror or exc})"
         log.warning("cleanup stopped: %s", reason)
-        self.failed.extend(NotTrashed(i, images[i].path, reason) for i in to_trash)
+        self.failed.extend(NotTrashed(i, images.path(i), reason) for i in to_trash)
 
     def report(self, images: Sequence[ImageRecord], *, dry_run: bool) -> TrashReport:
         sizes = {images[t.image].file.identity: t.size_bytes for t in self.moved}  # each real file once
