@@ -415,6 +415,7 @@ def test_the_second_measure_drops_a_view_once_no_later_pair_needs_it(monkeypatch
 
     class FakeView:
         live = 0
+        nbytes = 1000
 
         def __init__(self) -> None:
             FakeView.live += 1
@@ -444,13 +445,15 @@ def test_the_second_measure_drops_a_view_once_no_later_pair_needs_it(monkeypatch
     assert FakeView.live == 0
 
 
-def test_the_second_measure_never_holds_more_than_view_cap_views_and_measures_every_pair(monkeypatch):
-    """Pairs among random images (no order keeps few views live): past VIEW_CAP the views needed last are dropped
+def test_the_second_measure_never_holds_more_than_its_budget_of_views_and_measures_every_pair(monkeypatch):
+    """Pairs among random images (no order keeps few views live): past VIEW_BUDGET_BYTES the views used least recently
+    are dropped
     and loaded again when their pair comes, so every pair still meets both its pictures."""
     from dupfinder.core.matching import confirm
 
     class FakeView:
         live = 0
+        nbytes = 1000
 
         def __init__(self, path: str) -> None:
             self.path = path
@@ -474,7 +477,7 @@ def test_the_second_measure_never_holds_more_than_view_cap_views_and_measures_ev
     monkeypatch.setattr(confirm, "load_view", fake_load)
     monkeypatch.setattr(confirm, "measure", fake_measure)
     monkeypatch.setattr(confirm, "CONFIRM_BLOCK", 8)
-    monkeypatch.setattr(confirm, "VIEW_CAP", 40)
+    monkeypatch.setattr(confirm, "VIEW_BUDGET_BYTES", 40 * FakeView.nbytes)
     rng = np.random.default_rng(3)
     left = np.sort(rng.integers(0, 500, 3000))
     right = rng.integers(500, 1000, 3000)
@@ -500,3 +503,12 @@ def test_breadth_first_order_takes_each_cluster_together():
     assert sorted(order.tolist()) == list(range(len(pairs)))
     taken = cluster[pairs[order, 0]]
     assert int((taken[1:] != taken[:-1]).sum()) == 49  # one stretch per cluster
+
+
+def test_a_views_size_counts_its_photo_and_both_sets_of_points(tmp_path):
+    from dupfinder.core.matching.confirm import load_view
+
+    save(astronaut(), tmp_path / "a.jpg")
+    view = load_view(str(tmp_path / "a.jpg"), mirrored=True)
+    parts = [view.photo, view.upright.points, view.upright.descriptors, view.mirrored.points, view.mirrored.descriptors]
+    assert view.nbytes == sum(a.nbytes for a in parts) > view.photo.nbytes

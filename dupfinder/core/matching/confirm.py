@@ -91,6 +91,14 @@ class View:
     detail: float  # standard deviation of the thumbnail's grey levels
 
     @property
+    def nbytes(self) -> int:
+        """What its arrays hold (a 96 px photo and ~1,000 points: 37-77 KB measured on real photos)."""
+        features = (self.upright, self.mirrored) if self.mirrored is not None else (self.upright,)
+        return self.photo.nbytes + sum(
+            f.points.nbytes + (f.descriptors.nbytes if f.descriptors is not None else 0) for f in features
+        )
+
+    @property
     def flat(self) -> bool:
         """Almost no detail: hardly any contrast and too few keypoints to measure (blank, near-black, solid)."""
         return self.detail < FLAT_LEVELS and len(self.upright.points) < MIN_KEYPOINTS
@@ -332,11 +340,11 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 CONFIRM_BLOCK = 256  # pairs measured at a time (their views loaded together, in parallel)
-# Views held at most (~70 KB each with their features: ~300 MB). Past it the least recently used are dropped (and
-# loaded again when a pair needs them); view_order keeps that rare. Measured on bench_pair_search's 200k clustered
-# pairs in that order: 1.00 M loads for 196k pictures (dropping those needed last instead: 0.86 M, but knowing that
-# takes ~40 bytes a pair).
-VIEW_CAP = 4096
+# Bytes of views held at most (View.nbytes: ~3,500 views of the 77 KB a photo's view takes). Past it the least
+# recently used are dropped (and loaded again when a pair needs them); view_order keeps that rare. Measured on
+# bench_pair_search's 200k clustered pairs in that order, with a cap of 4,096 views: 1.00 M loads for 196k pictures
+# (dropping those needed last instead: 0.86 M, but knowing that takes ~40 bytes a pair).
+VIEW_BUDGET_BYTES = 256 * 2**20
 
 
 def confirm_pairs(
@@ -356,11 +364,12 @@ def confirm_pairs(
     Pairs go a block at a time (in the given order: candidates come sorted by their first image, so a group's
     reference is loaded once for all its copies) and a view is dropped as soon as no later pair needs it: memory
     holds the views of the pairs in flight, not of every picture measured (at 100k images, gigabytes), and never
-    more than VIEW_CAP of them. The measures come out a block at a time, in the pairs' order, for the caller to keep
-    as compactly as it likes."""
+    more than VIEW_BUDGET_BYTES of them. The measures come out a block at a time, in the pairs' order, for the caller
+    to keep as compactly as it likes."""
     need_mirror = set(left[np.isin(turns, list(_MIRRORED))].tolist())
     pending = np.bincount(left, minlength=len(paths)) + np.bincount(right, minlength=len(paths))
     views: OrderedDict[int, View | None] = OrderedDict()
+    held = 0  # their bytes
     loaded_before = np.zeros(len(paths), bool)
 
     def one(k: int) -> Measure:
@@ -383,7 +392,9 @@ def confirm_pairs(
             both = np.concatenate([left[start : block.stop], right[start : block.stop]]).tolist()
             new = sorted({i for i in both if i not in views})  # not set - views.keys(): that copies every key
             loaded = pool.map(lambda i: load_view(paths[i], mirrored=i in need_mirror, stash=stash), new)
-            views.update(zip(new, loaded, strict=True))
+            for i, view in zip(new, loaded, strict=True):
+                views[i] = view
+                held += _size(view)
             tick(len(new) - int(loaded_before[new].sum()))  # a view loaded again is no new progress
             loaded_before[new] = True
             measures: list[Measure] = [None] * len(block)  # type: ignore[list-item]
@@ -393,9 +404,13 @@ def confirm_pairs(
             for image in both:
                 pending[image] -= 1
                 if not pending[image]:
-                    views.pop(image, None)
+                    held -= _size(views.pop(image, None))
                 elif image in views:
                     views.move_to_end(image)
-            while len(views) > VIEW_CAP:  # the least recently used go
-                views.popitem(last=False)
+            while held > VIEW_BUDGET_BYTES:  # the least recently used go
+                held -= _size(views.popitem(last=False)[1])
             yield from measures
+
+
+def _size(view: View | None) -> int:
+    return view.nbytes if view is not None else 0

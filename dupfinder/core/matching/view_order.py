@@ -4,8 +4,8 @@ A view is loaded at its picture's first pair and dropped after its last. Candida
 image, and at dataset scale that holds almost every picture at once: for 10 million measured pairs among 970,000
 pictures (bench_pair_search's 1M clustered kind), 842,000 views at the peak, ~80 KB each. Numbering the pictures in
 breadth-first order of the pair graph and taking the pairs by that numbering keeps each group's pictures together:
-47,000 at the peak (the largest cluster's). confirm.VIEW_CAP bounds what is left. Compiled with numba (loaded only
-here, past candidates.EXACT_MAX_IMAGES pictures: below that the views are few anyway).
+47,000 at the peak (the largest cluster's). confirm.VIEW_BUDGET_BYTES bounds what is left. Compiled with numba
+(loaded only here, past candidates.EXACT_MAX_IMAGES pictures: below that the views are few anyway).
 """
 
 from __future__ import annotations
