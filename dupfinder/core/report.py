@@ -31,7 +31,7 @@ def reclaimable_bytes(result: ScanResult, groups: Sequence[Group], marks: Collec
     total = 0
     for group in groups:
         for image in group.images:
-            entry = result.images[image].file
+            entry = result.images.files[image]
             if image in marks and entry.identity not in seen:
                 seen.add(entry.identity)
                 total += entry.size_bytes

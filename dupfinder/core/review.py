@@ -104,7 +104,7 @@ def keep_best(result: ScanResult, groups: Sequence[Group]) -> tuple[tuple[Group,
 
 def mark_refusal(result: ScanResult, image: int) -> str | None:
     """Why `image` cannot be marked for the trash, or None when it can."""
-    return PROTECTED_REFUSAL if result.images[image].file.protected else None
+    return PROTECTED_REFUSAL if result.images.files.column("protected")[image] else None
 
 
 def cleanup_plan(

@@ -157,25 +157,27 @@ def _first_ranked(preferred, rank, starts, group, count) -> np.ndarray:
 def choose_keeper(members: Sequence[int], images: Sequence[ImageRecord], rank: Sequence[int]) -> int:
     """Best-ranked member, preferring an undistorted copy of close size (see the module docstring); a member under
     a protected root always wins over unprotected ones."""
-    protected = [i for i in members if images[i].file.protected]
+    table = ImageTable.of(images)
+    flags, width, height = table.files.column("protected"), table.column("width"), table.column("height")
+    protected = [i for i in members if flags[i]]
     candidates = sorted(protected or members, key=rank.__getitem__)
     best = candidates[0]
     if len(members) < 2:
         return best
-    usual = _usual_ratio([_ratio(images[i]) for i in members])
-    if usual is None or _same_shape(_ratio(images[best]), usual):
+    sides = {i: (int(width[i]), int(height[i])) for i in members}
+    usual = _usual_ratio([_ratio(*sides[i]) for i in members])
+    if usual is None or _same_shape(_ratio(*sides[best]), usual):
         return best
-    floor = CLOSE_PIXELS * _pixels(images[best])
-    return next((i for i in candidates if _same_shape(_ratio(images[i]), usual) and _pixels(images[i]) >= floor), best)
+    floor = CLOSE_PIXELS * _pixels(*sides[best])
+    return next((i for i in candidates if _same_shape(_ratio(*sides[i]), usual) and _pixels(*sides[i]) >= floor), best)
 
 
-def _pixels(image: ImageRecord) -> int:
-    return image.fingerprint.width * image.fingerprint.height
+def _pixels(w: int, h: int) -> int:
+    return w * h
 
 
-def _ratio(image: ImageRecord) -> float:
+def _ratio(w: int, h: int) -> float:
     """Long side over short side, so that a turned copy has the shape of its original."""
-    w, h = image.fingerprint.width, image.fingerprint.height
     return max(w, h) / max(1, min(w, h))
 
 
@@ -197,6 +199,5 @@ def _usual_ratio(ratios: Sequence[float]) -> float | None:
 
 def keep_best_marks(groups: Sequence[Group], images: Sequence[ImageRecord]) -> frozenset[int]:
     """Image indices to trash: every member except the keeper and except protected files."""
-    return frozenset(
-        m.image for g in groups for m in g.members if m.image != g.keeper and not images[m.image].file.protected
-    )
+    protected = ImageTable.of(images).files.column("protected")
+    return frozenset(m.image for g in groups for m in g.members if m.image != g.keeper and not protected[m.image])

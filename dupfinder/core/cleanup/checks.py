@@ -89,7 +89,7 @@ class FreshLook:
 
     def _matched_afresh(self, image: int, other: int, mine: Fingerprint, theirs: Fingerprint) -> bool:
         """The scan's matching (candidates and second measure) on the two files as they are now, at the threshold."""
-        records = [ImageRecord(self.images[image].file, mine), ImageRecord(self.images[other].file, theirs)]
+        records = [ImageRecord(self.images.files[image], mine), ImageRecord(self.images.files[other], theirs)]
         pairs = matched_pairs(records, self.limit, workers=1)
         return bool(usable_pairs(pairs, self.limit).any())
 

@@ -55,7 +55,7 @@ def plan_cleanup(result: ScanResult, groups: Sequence[Group], marks: Collection[
             reason = "not in any duplicate group"
         elif i in keepers:
             reason = "it is the copy kept for its group"
-        elif images[i].file.protected or protection.in_protected_folder(images.path(i), protected_ids):
+        elif images.files[i].protected or protection.in_protected_folder(images.path(i), protected_ids):
             reason = "it is in a protected folder"
         if reason:
             refused.append(NotTrashed(i, images.path(i), reason))
@@ -66,11 +66,11 @@ def plan_cleanup(result: ScanResult, groups: Sequence[Group], marks: Collection[
         g: tuple(dict.fromkeys(m for m in (group.keeper, *group.images) if m not in chosen))
         for g, group in enumerate(groups)
     }
-    kept_identity = {images[s].file.identity: images.path(s) for kept in survivors.values() for s in kept}
+    kept_identity = {images.files[s].identity: images.path(s) for kept in survivors.values() for s in kept}
     to_trash: list[int] = []
     first_entry: dict[tuple[tuple[int, int], str], str] = {}
     for i in candidates:
-        entry = images[i].file
+        entry = images.files[i]
         if entry.identity in kept_identity:
             reason = f"it is the same file as the kept copy {kept_identity[entry.identity]}"
             refused.append(NotTrashed(i, entry.path, reason))

@@ -213,7 +213,7 @@ class _Tally:
         self.failed.extend(NotTrashed(i, images.path(i), reason) for i in to_trash)
 
     def report(self, images: Sequence[ImageRecord], *, dry_run: bool) -> TrashReport:
-        sizes = {images[t.image].file.identity: t.size_bytes for t in self.moved}  # each real file once
+        sizes = {images.files[t.image].identity: t.size_bytes for t in self.moved}  # each real file once
         return TrashReport(
             tuple(self.moved),
             tuple(self.refused),
