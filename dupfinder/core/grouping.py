@@ -241,8 +241,7 @@ def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.nda
     a's twin says what it would of b to a. Without this, star grouping around a twin leaves b out: measured on a
     wood-grain crop whose original's twin became the reference."""
     found = np.zeros(len(pairs.left), bool)
-    rows = np.flatnonzero(asked)
-    if not len(rows) or not near.any() or not twin.any():
+    if not asked.any() or not near.any() or not twin.any():
         return found
     count = int(max(pairs.left.max(), pairs.right.max())) + 1
     near_keys = _pair_keys(pairs.left[near], pairs.right[near], count)
@@ -256,9 +255,11 @@ def _near_a_twin(pairs: Pairs, asked: np.ndarray, near: np.ndarray, twin: np.nda
     twin_of, twin_other = twin_of[useful], twin_other[useful].astype(np.int64)
     twin_other = twin_other[np.argsort(twin_of)]  # grouped by image, in any order within
     starts = np.concatenate([[0], np.cumsum(np.bincount(twin_of, minlength=count))])
+    twin_count = np.diff(starts)
+    has_twin = twin_count > 0
     for mine, other in ((pairs.left, pairs.right), (pairs.right, pairs.left)):
-        every_ask = rows[has_near[other[rows]]]
-        every_twins = np.diff(starts)[mine[every_ask]]
+        every_ask = np.flatnonzero(asked & has_near[other] & has_twin[mine])  # the rest have no twin to look at
+        every_twins = twin_count[mine[every_ask]]
         # (asked pair, twin) rows at most TWIN_BLOCK_ROWS at a time: an image with thousands of byte copies
         # would otherwise make a few hundred million of them at once
         block = np.cumsum(every_twins) // TWIN_BLOCK_ROWS
@@ -345,8 +346,10 @@ def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
     million images takes seconds, not minutes."""
     count = len(rank_of)
     keep = usable_pairs(pairs, max_distance_bits)
-    left, right = pairs.left[keep].astype(np.int64), pairs.right[keep].astype(np.int64)
-    distance, identical = pairs.distance_bits[keep].astype(np.int64), pairs.identical[keep]
+    # the pairs' own int32/uint8 (at ten million pairs every int64 copy of a column is 80 MB)
+    columns = (pairs.left, pairs.right, pairs.distance_bits, pairs.identical)
+    left, right, distance, identical = (column[keep] for column in columns)
+    del keep
 
     node_of, node_count = _identical_nodes(count, left[identical], right[identical])
     node_size = np.bincount(node_of, minlength=node_count)
@@ -356,7 +359,9 @@ def _stars(pairs: Pairs, rank_of: np.ndarray, max_distance_bits: int) -> _Stars:
     leader[leaders] = True
 
     edge = leader[left] & leader[right]  # one edge per pair of nodes, between their leaders
-    a, b, d = node_of[left[edge]], node_of[right[edge]], distance[edge]
+    node32 = node_of.astype(np.int32)
+    a, b, d = node32[left[edge]], node32[right[edge]], distance[edge]
+    del left, right, distance, identical, edge, node32
     degree = np.bincount(a, weights=node_size[b], minlength=node_count)
     degree += np.bincount(b, weights=node_size[a], minlength=node_count) + node_size - 1
     linked = np.flatnonzero(degree)
