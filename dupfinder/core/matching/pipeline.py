@@ -90,15 +90,17 @@ def matched_pairs(
     framed = found.route[measure_rows] != Route.WINDOW
     todo = _recall(store, files, left, right, turns, framed, measure_rows, figures) if store is not None else None
     known = 0 if todo is None else len(measure_rows) - len(todo)
-    if todo is not None:  # only what is still to measure, from here on
-        measure_rows, left, right, turns, framed = (a[todo] for a in (measure_rows, left, right, turns, framed))
+    if todo is not None:  # only what is still to measure, from here on (one array at a time: each old one freed)
+        measure_rows = measure_rows[todo]
+        left, right, turns, framed = left[todo], right[todo], turns[todo], framed[todo]
     del todo
     needed = np.unique(np.concatenate([left, right]))
     if len(needed) > EXACT_MAX_IMAGES:  # at dataset scale, in an order that holds few views at once
         from dupfinder.core.matching.view_order import breadth_first_order
 
         order = breadth_first_order(left, right, len(images))
-        measure_rows, left, right, turns, framed = (a[order] for a in (measure_rows, left, right, turns, framed))
+        measure_rows = measure_rows[order]
+        left, right, turns, framed = left[order], right[order], turns[order], framed[order]
         del order
     meter = ProgressMeter(ScanStage.CONFIRMING, len(needed) + len(left), progress)
 
