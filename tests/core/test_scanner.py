@@ -61,6 +61,27 @@ def test_byte_identical_copy_is_flagged_identical(library):
     assert not by_name["a small.jpg"].identical
 
 
+def test_digests_read_and_looked_up_a_few_at_a_time_give_the_same_result(library, tmp_path, monkeypatch):
+    """The scanner reads and stores content digests in batches and looks them up in slices: with batches and slices
+    of one file, a cold and a warm scan both find the byte copies, and the warm one reads no file for a digest."""
+    from dupfinder.core import scanner
+
+    for name in ("b copy.png", "b copy 2.png"):
+        shutil.copy2(library / "b.png", library / name)
+    options = ScanOptions((str(library),), cache_path=str(tmp_path / "cache.sqlite3"))
+    monkeypatch.setattr(scanner, "CACHE_BATCH", 1)
+    monkeypatch.setattr(scanner, "DIGEST_LOOKUP_ROWS", 1)
+    cold = run_scan(options)
+    read = []
+    monkeypatch.setattr(scanner, "digest_files", lambda files, **kw: read.extend(files) or iter(()))
+    warm = run_scan(options)
+    for result in (cold, warm):
+        named = {result.images.path(i).rsplit("/", 1)[-1]: result.images.digest(i) for i in range(len(result.images))}
+        assert named["b.png"] is not None and named["b.png"] == named["b copy.png"] == named["b copy 2.png"]
+        assert named["a.jpg"] == named["a copy.jpg"] != named["b.png"]
+    assert read == []
+
+
 def test_keeper_is_the_largest_resolution(library):
     result = run_scan(ScanOptions((str(library),)))
     group = next(g for g in regroup(result, 10) if len(g.members) == 3)
