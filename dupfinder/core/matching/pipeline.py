@@ -134,7 +134,8 @@ def matched_pairs(
         known,
         time.perf_counter() - searched,
     )
-    log.debug("%d candidate pairs: %s", count, np.bincount(figures.verdict, minlength=6).tolist())
+    if log.isEnabledFor(logging.DEBUG):  # a count per verdict: an 80 MB temporary at ten million pairs
+        log.debug("%d candidate pairs: %s", count, np.bincount(figures.verdict, minlength=6).tolist())
     del measure_rows, left, right, turns, framed, needed  # at ten million pairs, ~200 MB
     return Pairs(  # the candidates' own arrays where they already have Pairs' types
         found.left.astype(np.int32, copy=False),
