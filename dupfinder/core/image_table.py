@@ -156,13 +156,8 @@ class FingerprintColumns:
     def images(self, files: FileTable) -> ImageTable:
         """The ImageTable of the files that have a fingerprint (rows() order)."""
         rows = self.rows()
-        new_row = {int(r): k for k, r in enumerate(rows.tolist())}
-
-        def moved(values: dict) -> dict:
-            return {new_row[i]: v for i, v in values.items() if i in new_row}
-
-        return ImageTable(files.take(rows), self._facts[rows], tuple(self._formats), moved(self._odd_taken),
-                          moved(self._extra))  # fmt: skip
+        return ImageTable(files.take(rows), self._facts[rows], tuple(self._formats), _moved(self._odd_taken, rows),
+                          _moved(self._extra, rows))  # fmt: skip
 
     def missing(self) -> np.ndarray:
         """The rows without a fingerprint yet, in order."""
@@ -267,12 +262,8 @@ class ImageTable(Sequence[ImageRecord]):
 
     def take(self, rows: Sequence[int] | np.ndarray) -> ImageTable:
         rows = np.asarray(rows, np.int64)
-        new_row = {int(r): k for k, r in enumerate(rows.tolist())}
-        table = ImageTable(
-            self.files.take(rows), self._facts[rows], self._formats,
-            {new_row[i]: v for i, v in self._odd_taken.items() if i in new_row},
-            {new_row[i]: v for i, v in self._extra.items() if i in new_row},
-        )  # fmt: skip
+        table = ImageTable(self.files.take(rows), self._facts[rows], self._formats, _moved(self._odd_taken, rows),
+                           _moved(self._extra, rows))  # fmt: skip
         return table if self._digests is None else table.with_digests(self._digests.take(rows))
 
     def __len__(self) -> int:
@@ -309,6 +300,14 @@ class _Digests(Sequence):
         if isinstance(i, slice):
             return [self._table.digest(k) for k in range(*i.indices(len(self)))]
         return self._table.digest(_index(i, len(self)))
+
+
+def _moved(values: dict, rows: np.ndarray) -> dict:
+    """Values by old row, renumbered for the table of `rows` (the rows not taken left out)."""
+    if not values:
+        return {}
+    new_row = {int(r): k for k, r in enumerate(rows.tolist())}
+    return {new_row[i]: v for i, v in values.items() if i in new_row}
 
 
 def _index(i, count: int) -> int:
