@@ -27,14 +27,16 @@ CSV_COLUMNS = (
 
 def reclaimable_bytes(result: ScanResult, groups: Sequence[Group], marks: Collection[int]) -> int:
     """Bytes freed by trashing the marked images, counting each real file once."""
+    files = result.images.files
+    dev, ino, size = files.column("dev"), files.column("ino"), files.column("size_bytes")
     seen: set[tuple[int, int]] = set()
     total = 0
     for group in groups:
         for image in group.images:
-            entry = result.images.files[image]
-            if image in marks and entry.identity not in seen:
-                seen.add(entry.identity)
-                total += entry.size_bytes
+            identity = (int(dev[image]), int(ino[image]))
+            if image in marks and identity not in seen:
+                seen.add(identity)
+                total += int(size[image])
     return total
 
 

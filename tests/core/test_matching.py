@@ -512,3 +512,16 @@ def test_a_views_size_counts_its_photo_and_both_sets_of_points(tmp_path):
     view = load_view(str(tmp_path / "a.jpg"), mirrored=True)
     parts = [view.photo, view.upright.points, view.upright.descriptors, view.mirrored.points, view.mirrored.descriptors]
     assert view.nbytes == sum(a.nbytes for a in parts) > view.photo.nbytes
+
+
+def test_measure_keys_made_from_the_columns_are_those_of_the_files():
+    """The rescan's recall makes each key from the file columns; it must be the key measure_key stored."""
+    from dupfinder.core.image_table import FileTable
+    from dupfinder.core.matching.pipeline import _file_parts, _key, measure_key
+    from dupfinder.core.models import FileEntry
+
+    entries = [FileEntry("/p/\udcff 照片.jpg", 10, -3, 1, 2, False, 7), FileEntry("/p/b.jpg", 2**40, 10**18, 1, 3)]
+    files = FileTable.of(entries)
+    part = _file_parts(files, np.array([0, 1]))
+    assert _key(part[0], part[1], 3, True) == measure_key(entries[0], entries[1], 3, True)
+    assert _key(part[0], part[1], 3, False) != measure_key(entries[0], entries[1], 3, True)
