@@ -230,7 +230,9 @@ def _masked(p: np.ndarray, d: np.ndarray, present: np.ndarray):
 
 def hash_table(images: Sequence[ImageRecord], name: str) -> np.ndarray | None:
     """(n, k) uint64 of a per-image hash tuple; images without it (cached before it existed) get a masked row."""
-    return Hashes.table(ImageTable.of(images).hashes(name))
+    if isinstance(images, ImageTable):
+        return Hashes.table(images.hashes(name))
+    return Hashes.table([getattr(im.fingerprint, name) for im in images])  # records (the library's): no table made
 
 
 def _search(query_p, query_d, phash, dhash, radius, dhash_radius, tick):
