@@ -154,7 +154,8 @@ def one_case(count: int, kind: str) -> None:
     members = sum(len(g.members) for g in groups)
     rss_end = peak_rss_mb()
     started = time.perf_counter()
-    tables = [hash_table(result.images, name) for name in ("turned_phash", "turned_dhash", "window_phash", "window_dhash")]
+    names = ("turned_phash", "turned_dhash", "window_phash", "window_dhash")
+    tables = [hash_table(result.images, name) for name in names]
     tabled = time.perf_counter() - started
     del tables
     print(f"{count:>9} {kind:<9} {len(pairs):>9} {len(groups):>7} {members:>8} {first:>7.3f} {max(moves):>7.3f} "
