@@ -7,7 +7,8 @@ Per size and kind, in a fresh child process each (so that peak RSS is that case'
 warm scan does (cache._fingerprint_from on the cache's blobs: every upright, turned and window hash), then a Pairs
 object filled as matching.pipeline.matched_pairs fills it (verdict, route, turn, inliers, shares, angle), then times
 regroup() at the normal preset (the first regroup of a result), then at 13 and 14 bits (slider moves; the figure
-is the slower). Kinds: "uniform" (one pair per 5 images, between random images) and "clustered" (60 % of the
+is the slower), with the cyclic collector frozen after the result is built and after each regroup, as the app
+does (gui/scan_actions.py). Kinds: "uniform" (one pair per 5 images, between random images) and "clustered" (60 % of the
 images in clusters of near-copies, sizes heavy-tailed: most 2-10, some hundreds; each copy paired with the centre
 and with up to 10 others of its cluster, some byte-identical twins). Prints peak RSS after the images, after the
 pairs and after the regroups; then the time candidates.hash_table takes for the four turned and window tables;
@@ -18,6 +19,7 @@ code with PYTHONPATH=that/checkout.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import resource
@@ -143,14 +145,17 @@ def one_case(count: int, kind: str) -> None:
     rss_pairs = peak_rss_mb()
     result = ScanResult(("/data/set",), (), images, (), pairs, "phash+dhash", 64, 18, matched_turned=True)
     del images  # a scan keeps its images as columns (ScanResult.images), not as records
+    gc.freeze()  # as the app does after a scan and after each regroup (gui/scan_actions.py)
     started = time.perf_counter()
     groups = regroup(result, 12)
     first = time.perf_counter() - started
+    gc.freeze()
     moves = []
     for threshold in (13, 14, 12):
         started = time.perf_counter()
         moved = regroup(result, threshold)
         moves.append(time.perf_counter() - started)
+        gc.freeze()
     members = sum(len(g.members) for g in groups)
     rss_end = peak_rss_mb()
     started = time.perf_counter()
