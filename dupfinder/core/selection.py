@@ -22,6 +22,7 @@ never marked, even when it is not the keeper.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -168,12 +169,8 @@ def choose_keeper(members: Sequence[int], images: Sequence[ImageRecord], rank: S
     usual = _usual_ratio([_ratio(*sides[i]) for i in members])
     if usual is None or _same_shape(_ratio(*sides[best]), usual):
         return best
-    floor = CLOSE_PIXELS * _pixels(*sides[best])
-    return next((i for i in candidates if _same_shape(_ratio(*sides[i]), usual) and _pixels(*sides[i]) >= floor), best)
-
-
-def _pixels(w: int, h: int) -> int:
-    return w * h
+    floor = CLOSE_PIXELS * math.prod(sides[best])
+    return next((i for i in candidates if _same_shape(_ratio(*sides[i]), usual) and math.prod(sides[i]) >= floor), best)
 
 
 def _ratio(w: int, h: int) -> float:
